@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { DEMO_PASSWORD, DEMO_PROVINCE_SYSTEM_CLIENT, DEMO_USERS } from './demo-users.ts';
+
+type RealmUser = {
+  username: string;
+  firstName?: string;
+  lastName?: string;
+  enabled?: boolean;
+  emailVerified?: boolean;
+  serviceAccountClientId?: string;
+  attributes?: Record<string, string[]>;
+  realmRoles?: string[];
+  requiredActions?: string[];
+  credentials?: { type: string; value: string; temporary?: boolean }[];
+};
+type RealmClient = { clientId: string; defaultClientScopes?: string[] };
+type Realm = {
+  realm: string;
+  roles: { realm: { name: string; description?: string }[] };
+  users: RealmUser[];
+  clients: RealmClient[];
+  defaultRole: { name: string };
+};
+
+const realm = JSON.parse(
+  readFileSync(new URL('../../keycloak/realm-ansinh.json', import.meta.url), 'utf8'),
+) as Realm;
+const ANSINH_ROLES = ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'];
+const sorted = (values: readonly string[]): string[] => [...values].sort();
+const people = realm.users.filter((user) => user.serviceAccountClientId === undefined);
+const ansinhRoles = (user: RealmUser): string[] =>
+  sorted((user.realmRoles ?? []).filter((role) => role !== realm.defaultRole.name));
+
+describe('realm-ansinh.json', () => {
+  it('is the ansinh realm with the Ansinh roles', () => {
+    expect(realm.realm).toBe('ansinh');
+    const roles = realm.roles.realm.filter((role) => ANSINH_ROLES.includes(role.name));
+    expect(sorted(roles.map((role) => role.name))).toEqual(sorted(ANSINH_ROLES));
+    for (const role of roles) expect(role.description).toBeTruthy();
+  });
+
+  it('has exactly the demo users of DEMO_USERS', () => {
+    expect(sorted(people.map((user) => user.username))).toEqual(
+      sorted(DEMO_USERS.map((user) => user.username)),
+    );
+  });
+
+  for (const demo of DEMO_USERS) {
+    it(`${demo.username} agrees with DEMO_USERS`, () => {
+      const user = people.find((candidate) => candidate.username === demo.username);
+      expect(user).toBeDefined();
+      if (!user) return;
+      expect(user.attributes).toEqual({ unit_code: [demo.unitCode], unit_level: [demo.unitLevel] });
+      expect(ansinhRoles(user)).toEqual(sorted(demo.roles));
+      expect(`${user.firstName} ${user.lastName}`).toBe(demo.displayName);
+      expect(user.enabled).toBe(true);
+      expect(user.emailVerified).toBe(true);
+      expect(user.requiredActions ?? []).toEqual([]);
+      expect(user.credentials).toEqual([{ type: 'password', value: DEMO_PASSWORD, temporary: false }]);
+    });
+  }
+
+  it('gives the province system service account its unit and the integration role', () => {
+    const account = realm.users.find(
+      (user) => user.serviceAccountClientId === DEMO_PROVINCE_SYSTEM_CLIENT.clientId,
+    );
+    expect(account?.attributes).toEqual({
+      unit_code: [DEMO_PROVINCE_SYSTEM_CLIENT.unitCode],
+      unit_level: [DEMO_PROVINCE_SYSTEM_CLIENT.unitLevel],
+    });
+    expect(account && ansinhRoles(account)).toEqual([...DEMO_PROVINCE_SYSTEM_CLIENT.roles]);
+  });
+
+  it('gives every Ansinh client the ansinh-graph scope by default', () => {
+    const clients = realm.clients.filter((client) => client.clientId.startsWith('ansinh-'));
+    expect(sorted(clients.map((client) => client.clientId))).toEqual([
+      'ansinh-admin-console',
+      'ansinh-graph',
+      'ansinh-province-system',
+      'ansinh-test-login',
+      'ansinh-test-short-lived',
+    ]);
+    for (const client of clients) {
+      expect(client.defaultClientScopes).toEqual(
+        expect.arrayContaining(['ansinh-graph', 'roles', 'profile', 'email', 'web-origins', 'basic', 'acr']),
+      );
+    }
+  });
+});

@@ -1,0 +1,13 @@
+import type { BaseContext, SubgraphDefinition } from '@ansinh/common';
+import { approvalsSubgraph } from '@ansinh/approvals';
+import { paymentsSubgraph } from '@ansinh/payments';
+import { registrySubgraph } from '@ansinh/registry';
+import { reportingSubgraph } from '@ansinh/reporting';
+
+/** The four subgraphs, in migration order: each may read the published views of those before it. */
+export const SUBGRAPHS: readonly SubgraphDefinition<BaseContext>[] = [
+  registrySubgraph,
+  approvalsSubgraph,
+  paymentsSubgraph,
+  reportingSubgraph,
+];

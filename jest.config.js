@@ -1,0 +1,35 @@
+// One jest run over every workspace: PostgreSQL and Keycloak are started once (globalSetup), a
+// migrated template database is made once, and each test file works on its own clone of it.
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2024', keepClassNames: true }, module: { type: 'es6' } },
+];
+
+const project = (displayName, rootDir, testMatch = ['<rootDir>/**/*.test.ts']) => ({
+  displayName,
+  rootDir,
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  testMatch,
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/bench/'],
+  slowTestThreshold: 20,
+});
+
+export default {
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
+  transform: { '^.+\\.ts$': swc },
+  testTimeout: 60_000,
+  projects: [
+    project('common', '<rootDir>/services/common'),
+    project('registry', '<rootDir>/services/registry'),
+    project('approvals', '<rootDir>/services/approvals'),
+    project('payments', '<rootDir>/services/payments'),
+    project('reporting', '<rootDir>/services/reporting'),
+    project('gateway', '<rootDir>/gateway'),
+    project('infra', '<rootDir>/infra'),
+    project('schema', '<rootDir>/schema'),
+    project('tests', '<rootDir>/tests'),
+  ],
+};

@@ -1,0 +1,51 @@
+import { badInput, forbidden } from '@ansinh/common';
+import type { ApprovalsContext } from '../context.ts';
+import type { Entitlement } from './entitlement.entity.ts';
+import type { EntitlementStatus, Resolvers } from '../generated/resolvers-types.ts';
+import { findEntitlementsInSubtree } from './entitlement.repository.ts';
+import { currentMonth, isActiveIn, isMonth, monthlyAmount, standardLevelFor } from './entitlement.rules.ts';
+
+function monthArgument(month: string | null | undefined, field = 'month'): string {
+  if (month == null) return currentMonth();
+  if (!isMonth(month)) throw badInput(field, 'Tháng phải có dạng YYYY-MM, ví dụ 2026-11.');
+  return month;
+}
+
+async function standardLevelOf(entitlement: Entitlement, month: string, context: ApprovalsContext): Promise<number> {
+  const [levels, path] = await Promise.all([context.standardLevels(), context.loaders.unitPath.load(entitlement.unitCode)]);
+  const level = standardLevelFor(levels, month, (path ?? entitlement.unitCode).split('.')[0]!);
+  if (level === undefined) throw badInput('month', `Chưa có mức chuẩn trợ giúp xã hội cho tháng ${month}.`);
+  return level;
+}
+
+export const entitlementResolvers = {
+  Query: {
+    entitlements: async (_parent, args, context) => {
+      const scope = context.session.assert('entitlement:read');
+      let path = scope;
+      if (args.unitCode) {
+        const unitPath = await context.loaders.unitPath.load(args.unitCode);
+        if (!unitPath) throw badInput('unitCode', `Không tìm thấy đơn vị có mã "${args.unitCode}".`);
+        if (!context.session.covers(unitPath)) throw forbidden();
+        path = unitPath;
+      }
+      const rows = await findEntitlementsInSubtree(context.em, path);
+      if (args.activeInMonth == null) return rows;
+      const month = monthArgument(args.activeInMonth, 'activeInMonth');
+      return rows.filter((row) => isActiveIn(row, month));
+    },
+  },
+  Person: {
+    entitlements: (person, _args, context) => {
+      context.session.assert('entitlement:read');
+      return context.loaders.entitlementsByPerson.load(person.id);
+    },
+  },
+  Entitlement: {
+    coefficient: (entitlement) => entitlement.coefficientHundredths / 100,
+    standardLevel: (entitlement, args, context) => standardLevelOf(entitlement, monthArgument(args.month), context),
+    monthlyAmount: async (entitlement, args, context) =>
+      monthlyAmount(await standardLevelOf(entitlement, monthArgument(args.month), context), entitlement.coefficientHundredths),
+    status: (entitlement) => entitlement.status.toUpperCase() as EntitlementStatus,
+  },
+} satisfies Pick<Resolvers, 'Query' | 'Person' | 'Entitlement'>;

@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@ansinh/common';
+import { approvalsSubgraph } from './index.ts';
+
+await runSubgraphMain(approvalsSubgraph);

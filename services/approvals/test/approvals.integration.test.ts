@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
+import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
+import { seedDemoData } from '@ansinh/infra';
+import { graphql, testEnv, tokenFor } from '@ansinh/tests/support';
+import pg from 'pg';
+import { approvalsSubgraph } from '../src/index.ts';
+
+let database: TestDatabase;
+let approvals: RunningSubgraph;
+const statements: string[] = [];
+
+async function personIds(limit: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const { rows } = await client.query('select id from registry.persons order by id limit $1', [limit]);
+  await client.end();
+  return rows.map((row) => row.id);
+}
+
+const ENTITIES = `query ($representations: [_Any!]!) {
+  _entities(representations: $representations) { ... on Person { id entitlements { policyGroup monthlyAmount standardLevel unitCode } } }
+}`;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDemoData(database.url, { personsPerCommune: 15 });
+  approvals = await startSubgraph(approvalsSubgraph, testEnv(database.url), { onQuery: (sql) => statements.push(sql) });
+});
+
+afterAll(async () => {
+  await approvals?.stop();
+  await database?.drop();
+});
+
+describe('approvals subgraph on PostgreSQL', () => {
+  it('resolves the entitlements of 50 persons in a constant number of SQL statements', async () => {
+    const token = await tokenFor('tinh.42');
+    const ids = await personIds(50);
+    await graphql(approvals.url, ENTITIES, { token, variables: { representations: [{ __typename: 'Person', id: ids[0] }] } }); // warm-up
+    statements.length = 0;
+    await graphql(approvals.url, ENTITIES, { token, variables: { representations: ids.slice(0, 2).map((id) => ({ __typename: 'Person', id })) } });
+    const forTwo = statements.length;
+    statements.length = 0;
+    const answer = await graphql(approvals.url, ENTITIES, { token, variables: { representations: ids.map((id) => ({ __typename: 'Person', id })) } });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!._entities).toHaveLength(50);
+    expect(answer.data!._entities.filter((person: { entitlements: unknown[] }) => person.entitlements.length).length).toBeGreaterThan(30);
+    expect(statements.length).toBe(forTwo);
+    expect(statements.length).toBeLessThanOrEqual(4);
+  });
+
+  it('computes the monthly amount at the standard level of the month asked for', async () => {
+    const token = await tokenFor('tinh.42');
+    const answer = await graphql(
+      approvals.url,
+      `{ entitlements(unitCode: "18073") { coefficient before: monthlyAmount(month: "2024-06") now: monthlyAmount(month: "2024-07") level: standardLevel(month: "2024-06") } }`,
+      { token },
+    );
+    expect(answer.errors).toBeUndefined();
+    for (const entitlement of answer.data!.entitlements) {
+      expect(entitlement.level).toBe(360_000);
+      expect(entitlement.before).toBe(Math.round(360_000 * entitlement.coefficient));
+      expect(entitlement.now).toBe(Math.round(500_000 * entitlement.coefficient));
+    }
+  });
+
+  it('refuses a malformed month, naming the argument', async () => {
+    const token = await tokenFor('xa.18073');
+    const answer = await graphql(approvals.url, `{ entitlements(activeInMonth: "11/2026") { id } }`, { token });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'activeInMonth' });
+  });
+
+  it("answers a commune user only its own commune's entitlements", async () => {
+    const token = await tokenFor('xa.18073');
+    const own = await graphql(approvals.url, `{ entitlements { unitCode } }`, { token });
+    expect(own.errors).toBeUndefined();
+    expect(new Set(own.data!.entitlements.map((entitlement: { unitCode: string }) => entitlement.unitCode))).toEqual(new Set(['18073']));
+    const other = await graphql(approvals.url, `{ entitlements(unitCode: "440") { id } }`, { token });
+    expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses anonymous callers', async () => {
+    const answer = await graphql(approvals.url, `{ entitlements { id } }`);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});

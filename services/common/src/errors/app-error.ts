@@ -1,0 +1,38 @@
+import { GraphQLError } from 'graphql';
+
+export type ErrorCode = 'BAD_USER_INPUT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'NOT_FOUND';
+
+/**
+ * An expected refusal the user can act on. `message` is written for officials (Vietnamese);
+ * `field` names the input that is wrong, when there is one.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | undefined;
+  constructor(code: ErrorCode, message: string, options: { field?: string } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.field = options.field;
+  }
+}
+
+export const unauthenticated = (message = 'Bạn cần đăng nhập để xem thông tin này.') =>
+  new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'Bạn không có quyền truy cập dữ liệu của đơn vị này.') =>
+  new AppError('FORBIDDEN', message);
+export const notFound = (message: string) => new AppError('NOT_FOUND', message);
+export const badInput = (field: string, message: string) => new AppError('BAD_USER_INPUT', message, { field });
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+
+export function toGraphQLError(error: AppError, options: { httpStatus?: boolean } = {}): GraphQLError {
+  const status = options.httpStatus ? HTTP_STATUS[error.code] : undefined;
+  return new GraphQLError(error.message, {
+    extensions: {
+      code: error.code,
+      ...(error.field ? { field: error.field } : {}),
+      ...(status ? { http: { status } } : {}),
+    },
+  });
+}

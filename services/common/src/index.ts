@@ -1,0 +1,28 @@
+export { Session } from './auth/session.ts';
+export { PERMISSIONS, rolesAllow, type Action } from './auth/permissions.ts';
+export { pathCovers } from './auth/unit-path.ts';
+export {
+  TokenVerifier,
+  bearerToken,
+  principalFromClaims,
+  UNIT_LEVELS,
+  type Principal,
+  type UnitLevel,
+} from './auth/token-verifier.ts';
+export { ConfigError, baseEnvSchema, issuerOf, parseEnv, port, type BaseConfig } from './config/env.ts';
+export { migrateSubgraph, openSubgraphOrm, subgraphOrmConfig, type SubgraphOrmOptions } from './db/orm.ts';
+export { createUnitPathLoader, unitPathOf } from './db/unit-scope.ts';
+export { AppError, badInput, forbidden, notFound, toGraphQLError, unauthenticated, type ErrorCode } from './errors/app-error.ts';
+export { createErrorFormatter } from './errors/format-error.ts';
+export { guardResolvers, publicMembers } from './graphql/guard-resolvers.ts';
+export { graphqlRequestListener, sendJson, type Route } from './http/graphql-http.ts';
+export { createLogger, type Logger } from './logging/logger.ts';
+export { VndScalar } from './money/vnd-scalar.ts';
+export {
+  runSubgraphMain,
+  startSubgraph,
+  subgraphEnvSchema,
+  type BaseContext,
+  type RunningSubgraph,
+  type SubgraphDefinition,
+} from './server/subgraph.ts';

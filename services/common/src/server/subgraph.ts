@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import type { EntityManager, EntitySchema, MikroORM } from '@mikro-orm/postgresql';
+import type { DocumentNode } from 'graphql';
+import type { Logger } from 'pino';
+import { Session } from '../auth/session.ts';
+import { bearerToken, TokenVerifier } from '../auth/token-verifier.ts';
+import { baseEnvSchema, issuerOf, parseEnv, port } from '../config/env.ts';
+import { openSubgraphOrm } from '../db/orm.ts';
+import { unitPathOf } from '../db/unit-scope.ts';
+import { AppError, toGraphQLError } from '../errors/app-error.ts';
+import { createErrorFormatter } from '../errors/format-error.ts';
+import { guardResolvers } from '../graphql/guard-resolvers.ts';
+import { graphqlRequestListener, sendJson } from '../http/graphql-http.ts';
+import { createLogger } from '../logging/logger.ts';
+
+/** What every resolver receives; subgraphs add their dataloaders and repositories. */
+export type BaseContext = {
+  em: EntityManager;
+  session: Session;
+  logger: Logger;
+  requestId: string;
+};
+
+export type SubgraphDefinition<TContext extends BaseContext> = {
+  name: string;
+  defaultPort: number;
+  schema: string;
+  typeDefs: DocumentNode;
+  resolvers: Record<string, unknown>;
+  entities: EntitySchema[];
+  migrationsPath: string;
+  /** Per request: fresh dataloaders over the request's forked EntityManager. */
+  createContext: (base: BaseContext) => TContext;
+};
+
+export type RunningSubgraph = {
+  name: string;
+  url: string;
+  port: number;
+  orm: MikroORM;
+  stop(): Promise<void>;
+};
+
+export const subgraphEnvSchema = (defaultPort: number) => baseEnvSchema.extend({ PORT: port(defaultPort) });
+
+/**
+ * Starts one subgraph: validated config, its MikroORM, token verification, `/graphql`, `/health`
+ * (liveness) and `/ready` (database and JWKS reachable). `stop()` drains requests, then closes.
+ */
+export async function startSubgraph<TContext extends BaseContext>(
+  definition: SubgraphDefinition<TContext>,
+  env: NodeJS.ProcessEnv,
+  hooks: { onQuery?: (sql: string) => void } = {},
+): Promise<RunningSubgraph> {
+  const config = parseEnv(definition.name, subgraphEnvSchema(definition.defaultPort), env);
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const orm = await openSubgraphOrm({
+    schema: definition.schema,
+    databaseUrl: config.DATABASE_URL,
+    entities: definition.entities,
+    migrationsPath: definition.migrationsPath,
+    logger,
+    ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}),
+  });
+  const verifier = new TokenVerifier({ issuer: issuerOf(config), audience: config.OIDC_AUDIENCE });
+
+  const httpServer = createServer();
+  const server = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([
+      {
+        typeDefs: definition.typeDefs,
+        resolvers: guardResolvers(definition.typeDefs, definition.resolvers) as GraphQLResolverMap<TContext>,
+      },
+    ]),
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    // No Apollo Studio: federated traces would only cost time.
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+
+  const context = async (request: IncomingMessage): Promise<TContext> => {
+    const requestId = String(request.headers['x-request-id'] ?? randomUUID());
+    const em = orm.em.fork() as EntityManager;
+    const session = await sessionOf(request, verifier, em);
+    return definition.createContext({ em, session, logger: logger.child({ requestId }), requestId });
+  };
+
+  httpServer.on(
+    'request',
+    graphqlRequestListener(server, context, {
+      '/health': (_request, response) => sendJson(response, 200, { status: 'ok' }),
+      '/ready': async (_request, response) => {
+        const [database, jwks] = await Promise.all([databaseReachable(orm), verifier.reachable()]);
+        sendJson(response, database && jwks ? 200 : 503, { database, jwks });
+      },
+    }),
+  );
+  await new Promise<void>((resolve) => httpServer.listen(config.PORT, '127.0.0.1', resolve));
+  const { port: boundPort } = httpServer.address() as AddressInfo;
+  logger.info({ port: boundPort }, `${definition.name} subgraph ready`);
+
+  return {
+    name: definition.name,
+    url: `http://127.0.0.1:${boundPort}/graphql`,
+    port: boundPort,
+    orm,
+    async stop() {
+      await server.stop();
+      await orm.close();
+    },
+  };
+}
+
+async function sessionOf(request: IncomingMessage, verifier: TokenVerifier, em: EntityManager): Promise<Session> {
+  try {
+    const token = bearerToken(request.headers.authorization);
+    if (!token) return Session.anonymous();
+    const principal = await verifier.verify(token);
+    return Session.of(principal, await unitPathOf(em, principal.unitCode));
+  } catch (error) {
+    if (error instanceof AppError) throw toGraphQLError(error, { httpStatus: true });
+    throw error;
+  }
+}
+
+async function databaseReachable(orm: MikroORM): Promise<boolean> {
+  try {
+    await orm.em.getConnection().execute('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Entry point of a subgraph process: starts it and stops it cleanly on SIGINT/SIGTERM. */
+export async function runSubgraphMain<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): Promise<void> {
+  let running: RunningSubgraph;
+  try {
+    running = await startSubgraph(definition, process.env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+  const shutdown = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+

@@ -1,0 +1,14 @@
+import { createUnitPathLoader, type BaseContext } from '@ansinh/common';
+import { createPaymentsByPersonLoader } from './payment-lines/payment-line.repository.ts';
+
+export function createPaymentsContext(base: BaseContext) {
+  return {
+    ...base,
+    loaders: {
+      paymentsByPerson: createPaymentsByPersonLoader(base.em, () => base.session.assert('payment:read')),
+      unitPath: createUnitPathLoader(base.em),
+    },
+  };
+}
+
+export type PaymentsContext = ReturnType<typeof createPaymentsContext>;

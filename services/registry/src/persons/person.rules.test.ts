@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseBirthDate, validateNewPerson } from './person.rules.ts';
+
+const today = new Date('2026-11-23T05:00:00Z');
+
+describe('parseBirthDate', () => {
+  it('reads dd/mm/yyyy, ISO dates and year-only dates', () => {
+    expect(parseBirthDate('05/03/1948', today)).toEqual({ birthYear: 1948, birthDate: '1948-03-05' });
+    expect(parseBirthDate('1948-03-05', today)).toEqual({ birthYear: 1948, birthDate: '1948-03-05' });
+    expect(parseBirthDate(' 1940 ', today)).toEqual({ birthYear: 1940, birthDate: null });
+  });
+
+  it('refuses impossible, future and unreadable dates, naming the field', () => {
+    expect(parseBirthDate('31/02/1950', today)).toMatchObject({ field: 'birthDate', message: expect.stringContaining('không tồn tại') });
+    expect(parseBirthDate('01/01/2027', today)).toMatchObject({ field: 'birthDate', message: expect.stringContaining('tương lai') });
+    expect(parseBirthDate('March 1950', today)).toMatchObject({ field: 'birthDate' });
+  });
+});
+
+describe('validateNewPerson', () => {
+  it('normalises the name to NFC with single spaces', () => {
+    const decomposed = 'Nguye\u0302\u0303n  Va\u0306n An';
+    const result = validateNewPerson({ fullName: decomposed, birthDate: '1950', gender: 'male', residenceUnitCode: '18073' }, today);
+    expect(result).toMatchObject({ person: { fullName: 'Nguyễn Văn An', birthYear: 1950, birthDate: null } });
+  });
+
+  it('reports every problem at once', () => {
+    const result = validateNewPerson(
+      { fullName: '  ', birthDate: '1956', gender: 'female', citizenId: '042056000123', residenceUnitCode: '18073' },
+      today,
+    );
+    expect(result).toEqual({
+      problems: [
+        { field: 'fullName', message: expect.any(String) },
+        { field: 'citizenId', message: expect.stringContaining('Giới tính') },
+      ],
+    });
+  });
+});

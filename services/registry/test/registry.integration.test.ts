@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
+import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
+import { seedDemoData } from '@ansinh/infra';
+import { graphql, testEnv, tokenFor } from '@ansinh/tests/support';
+import pg from 'pg';
+import { registrySubgraph } from '../src/index.ts';
+
+let database: TestDatabase;
+let registry: RunningSubgraph;
+const statements: string[] = [];
+
+async function count(sql: string): Promise<number> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const { rows } = await client.query(sql);
+  await client.end();
+  return Number(rows[0].count);
+}
+
+async function personIdIn(communeCode: string): Promise<string> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const { rows } = await client.query('select id from registry.persons where residence_unit_code = $1 limit 1', [communeCode]);
+  await client.end();
+  return rows[0].id;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDemoData(database.url, { personsPerCommune: 15 });
+  registry = await startSubgraph(registrySubgraph, testEnv(database.url), { onQuery: (sql) => statements.push(sql) });
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  await database?.drop();
+});
+
+const PERSONS_PAGE = `query ($first: Int) {
+  persons(first: $first) { totalCount edges { node { id fullName birthDate gender residenceUnit { name parent { name } } } } pageInfo { hasNextPage endCursor } }
+}`;
+
+describe('registry subgraph on PostgreSQL', () => {
+  it('lists a page of 50 persons with their units in a constant number of SQL statements', async () => {
+    const token = await tokenFor('tinh.42');
+    await graphql(registry.url, PERSONS_PAGE, { token, variables: { first: 1 } }); // warm-up: metadata and pool
+    statements.length = 0;
+    const small = await graphql(registry.url, PERSONS_PAGE, { token, variables: { first: 5 } });
+    const forFive = statements.length;
+    statements.length = 0;
+    const page = await graphql(registry.url, PERSONS_PAGE, { token, variables: { first: 50 } });
+    expect(small.errors).toBeUndefined();
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.persons.edges).toHaveLength(50);
+    expect(page.data!.persons.totalCount).toBe(60);
+    expect(page.data!.persons.pageInfo.hasNextPage).toBe(true);
+    expect(statements.length).toBe(forFive);
+    expect(statements.length).toBeLessThanOrEqual(6);
+  });
+
+  it('pages through with the cursor', async () => {
+    const token = await tokenFor('huyen.436');
+    const first = await graphql(registry.url, `{ persons(first: 20) { totalCount edges { node { id } } pageInfo { endCursor } } }`, { token });
+    const rest = await graphql(
+      registry.url,
+      `query ($after: String) { persons(first: 20, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }`,
+      { token, variables: { after: first.data!.persons.pageInfo.endCursor } },
+    );
+    expect(first.data!.persons.totalCount).toBe(30);
+    const ids = [...first.data!.persons.edges, ...rest.data!.persons.edges].map((edge: { node: { id: string } }) => edge.node.id);
+    expect(new Set(ids).size).toBe(30);
+    expect(rest.data!.persons.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it("refuses a commune user another commune's person, by query and through _entities", async () => {
+    const token = await tokenFor('xa.18073');
+    const otherId = await personIdIn('18229');
+    const byQuery = await graphql(registry.url, `query ($id: ID!) { person(id: $id) { fullName } }`, { token, variables: { id: otherId } });
+    expect(byQuery.data?.person ?? null).toBeNull();
+    expect(byQuery.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const byEntities = await graphql(
+      registry.url,
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { fullName citizenId } } }`,
+      { token, variables: { representations: [{ __typename: 'Person', id: otherId }] } },
+    );
+    expect(byEntities.data?._entities).toEqual([null]);
+    expect(byEntities.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const ownId = await personIdIn('18073');
+    const own = await graphql(
+      registry.url,
+      `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { fullName } } }`,
+      { token, variables: { representations: [{ __typename: 'Person', id: ownId }] } },
+    );
+    expect(own.errors).toBeUndefined();
+    expect(own.data!._entities[0].fullName).toEqual(expect.any(String));
+  });
+
+  it('refuses listing a unit outside the scope', async () => {
+    const token = await tokenFor('xa.18073');
+    const answer = await graphql(registry.url, `{ persons(unitCode: "18229") { totalCount } }`, { token });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  describe('createPerson', () => {
+    const CREATE = `mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id fullName birthDate citizenId residenceUnit { code } } }`;
+    const valid = { fullName: 'Trần Thị Bình', birthDate: '12/04/1950', gender: 'FEMALE', citizenId: '042150009876', residenceUnitCode: '18073' };
+
+    it.each([
+      ['a CCCD whose digit 4 disagrees with the gender', { citizenId: '042050009876' }, 'citizenId'],
+      ['a CCCD of 11 digits', { citizenId: '04215000987' }, 'citizenId'],
+      ['a date of birth in the future', { birthDate: '01/01/2099' }, 'birthDate'],
+      ['an unknown commune', { residenceUnitCode: '99999' }, 'residenceUnitCode'],
+    ])('refuses %s with a clear error and writes nothing', async (_label, change, field) => {
+      const token = await tokenFor('xa.18073');
+      const before = await count('select count(*) from registry.persons');
+      const answer = await graphql(registry.url, CREATE, { token, variables: { input: { ...valid, ...change } } });
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(answer.errors?.[0]?.message).toMatch(/[àáảãạăâđêôơư]/i);
+      expect(await count('select count(*) from registry.persons')).toBe(before);
+    });
+
+    it('refuses a commune outside the scope and writes nothing', async () => {
+      const token = await tokenFor('xa.18073');
+      const before = await count('select count(*) from registry.persons');
+      const answer = await graphql(registry.url, CREATE, { token, variables: { input: { ...valid, residenceUnitCode: '18229' } } });
+      expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(await count('select count(*) from registry.persons')).toBe(before);
+    });
+
+    it('refuses roles without the right to register persons', async () => {
+      const token = await tokenFor('huyen.436');
+      const before = await count('select count(*) from registry.persons');
+      const answer = await graphql(registry.url, CREATE, { token, variables: { input: valid } });
+      expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(await count('select count(*) from registry.persons')).toBe(before);
+    });
+
+    it('registers a person, then refuses the same CCCD for a second living person', async () => {
+      const token = await tokenFor('xa.18073');
+      const created = await graphql(registry.url, CREATE, { token, variables: { input: valid } });
+      expect(created.errors).toBeUndefined();
+      expect(created.data!.createPerson).toMatchObject({ fullName: 'Trần Thị Bình', birthDate: '1950-04-12', residenceUnit: { code: '18073' } });
+      expect(await count(`select count(*) from registry.persons where citizen_id = '042150009876'`)).toBe(1);
+
+      const again = await graphql(registry.url, CREATE, { token, variables: { input: { ...valid, fullName: 'Người Khác' } } });
+      expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'citizenId' });
+      expect(await count(`select count(*) from registry.persons where citizen_id = '042150009876'`)).toBe(1);
+    });
+  });
+});
+

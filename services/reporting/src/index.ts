@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { VndScalar, type SubgraphDefinition } from '@ansinh/common';
+import { gql } from 'graphql-tag';
+import { createReportingContext, type ReportingContext } from './context.ts';
+import { unitSummaryResolvers } from './unit-summary/unit-summary.resolvers.ts';
+
+export const reportingTypeDefs = gql(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
+
+/** Reporting owns no tables yet: it reads the other subgraphs' published views. */
+export const reportingSubgraph: SubgraphDefinition<ReportingContext> = {
+  name: 'reporting',
+  defaultPort: 4004,
+  schema: 'reporting',
+  typeDefs: reportingTypeDefs,
+  resolvers: { VND: VndScalar, ...unitSummaryResolvers },
+  entities: [],
+  migrationsPath: fileURLToPath(new URL('../migrations', import.meta.url)),
+  createContext: createReportingContext,
+};
+
+export { unitFigures } from './unit-summary/unit-summary.repository.ts';

@@ -1,0 +1,4 @@
+import { runSubgraphMain } from '@ansinh/common';
+import { reportingSubgraph } from './index.ts';
+
+await runSubgraphMain(reportingSubgraph);

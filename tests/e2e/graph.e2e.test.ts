@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { clientCredentialsGrant, DEMO_PASSWORD, DEMO_PROVINCE_SYSTEM_CLIENT, passwordGrant } from '@ansinh/infra';
+import pg from 'pg';
+import { graphql, startStack, tokenFor, type Stack } from '../support/stack.ts';
+
+let stack: Stack;
+
+async function personIdIn(communeCode: string): Promise<string> {
+  const client = new pg.Client({ connectionString: stack.database.url });
+  await client.connect();
+  const { rows } = await client.query(
+    `select p.id from registry.persons p join approvals.entitlements e on e.person_id = p.id
+     where p.residence_unit_code = $1 order by p.id limit 1`,
+    [communeCode],
+  );
+  await client.end();
+  return rows[0].id;
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const PERSON_ACROSS_ALL = `query ($id: ID!) {
+  person(id: $id) {
+    fullName
+    residenceUnit { code name parent { name } }
+    entitlements { policyGroup coefficient monthlyAmount standardLevel startMonth status }
+    payments { month total status channel }
+  }
+}`;
+
+describe('the graph through the gateway, with real Keycloak tokens', () => {
+  it('answers a commune user one query that crosses all four subgraphs', async () => {
+    const token = await tokenFor('xa.18073');
+    const id = await personIdIn('18073');
+    const answer = await graphql(stack.gateway.url, `${PERSON_ACROSS_ALL.slice(0, -2)}
+      unitSummary(code: "18073") { unit { code } personCount beneficiaryCount monthlyEntitlementTotal paidTotal unpaidTotal }
+    }`, { token, variables: { id } });
+    expect(answer.errors).toBeUndefined();
+    const person = answer.data!.person;
+    expect(person.residenceUnit).toMatchObject({ code: '18073', name: 'Nam Hà', parent: { name: 'Hà Tĩnh' } });
+    expect(person.entitlements.length).toBeGreaterThan(0);
+    const [entitlement] = person.entitlements;
+    expect(entitlement.standardLevel).toBe(500_000);
+    expect(entitlement.monthlyAmount).toBe(Math.round(500_000 * entitlement.coefficient));
+    expect(person.payments.length).toBe(2);
+    expect(answer.data!.unitSummary).toMatchObject({ unit: { code: '18073' }, personCount: 15 });
+    expect(answer.data!.unitSummary.beneficiaryCount).toBeGreaterThan(0);
+    expect(answer.data!.unitSummary.monthlyEntitlementTotal).toBeGreaterThan(0);
+  });
+
+  it('answers a provincial system (client credentials) across the province', async () => {
+    const token = await clientCredentialsGrant({
+      keycloakUrl: process.env.KEYCLOAK_URL!,
+      clientId: DEMO_PROVINCE_SYSTEM_CLIENT.clientId,
+      clientSecret: DEMO_PROVINCE_SYSTEM_CLIENT.clientSecret,
+    });
+    const answer = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } }`, { token });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.persons.totalCount).toBe(60);
+  });
+
+  describe('scope', () => {
+    it("refuses a commune user another commune's person and summary", async () => {
+      const token = await tokenFor('xa.18073');
+      const otherId = await personIdIn('18229');
+      const person = await graphql(stack.gateway.url, PERSON_ACROSS_ALL, { token, variables: { id: otherId } });
+      expect(person.data?.person ?? null).toBeNull();
+      expect(person.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const summary = await graphql(stack.gateway.url, `{ unitSummary(code: "440") { personCount } }`, { token });
+      expect(summary.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
+
+    it('gives a district user its communes and nothing of the other district', async () => {
+      const token = await tokenFor('huyen.436');
+      const own = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } unitSummary(code: "436") { personCount } }`, { token });
+      expect(own.errors).toBeUndefined();
+      expect(own.data).toMatchObject({ persons: { totalCount: 30 }, unitSummary: { personCount: 30 } });
+      const other = await graphql(stack.gateway.url, PERSON_ACROSS_ALL, { token, variables: { id: await personIdIn('18235') } });
+      expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
+
+    it("gives no entitlements or payments of another commune's person through the other subgraphs' _entities", async () => {
+      const token = await tokenFor('xa.18073');
+      const otherId = await personIdIn('18229');
+      for (const [subgraph, field] of [['approvals', 'entitlements { id }'], ['payments', 'payments { id }']] as const) {
+        const answer = await graphql(
+          stack.subgraphs[subgraph]!.url,
+          `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { ${field} } } }`,
+          { token, variables: { representations: [{ __typename: 'Person', id: otherId }] } },
+        );
+        expect(answer.errors).toBeUndefined();
+        expect(answer.data!._entities).toEqual([{ [field.split(' ')[0]!]: [] }]);
+      }
+    });
+  });
+
+  describe('authentication', () => {
+    it('answers public fields without a token and refuses the rest', async () => {
+      const publicAnswer = await graphql(stack.gateway.url, `{ administrativeUnit(code: "42") { fullName children { code } } publicFigures(code: "42") { beneficiaryCount } }`);
+      expect(publicAnswer.errors).toBeUndefined();
+      expect(publicAnswer.data!.administrativeUnit.fullName).toBe('Tỉnh Hà Tĩnh');
+      expect(publicAnswer.data!.publicFigures.beneficiaryCount).toBeGreaterThan(0);
+
+      const privateAnswer = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } }`);
+      expect(privateAnswer.status).toBe(200);
+      expect(privateAnswer.data?.persons ?? null).toBeNull();
+      expect(privateAnswer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    });
+
+    it.each([
+      ['a malformed token', 'Bearer not-a-jwt'],
+      ['a token with a forged signature', null],
+      ['a header that is not a bearer token', 'Basic eGE6MTIz'],
+    ])('answers 401 to %s', async (_label, header) => {
+      const authorization = header ?? (await forgedToken());
+      const answer = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } }`, { authorization });
+      expect(answer.status).toBe(401);
+      expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(answer.data).toBeUndefined();
+    });
+
+    it('answers 401 with "expired" to an expired token', async () => {
+      const token = await passwordGrant({
+        keycloakUrl: process.env.KEYCLOAK_URL!,
+        username: 'xa.18073',
+        password: DEMO_PASSWORD,
+        clientId: 'ansinh-test-short-lived',
+      });
+      const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number };
+      // the verifier allows 5 s of clock skew
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 + 6_000 - Date.now())));
+      const answer = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } }`, { token });
+      expect(answer.status).toBe(401);
+      expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect(answer.errors?.[0]?.message).toContain('hết hạn');
+    }, 30_000);
+
+    it('gives the subgraphs the same refusal when called directly with a bad token', async () => {
+      const answer = await graphql(stack.subgraphs.payments!.url, `{ paymentLines(month: "2026-01") { id } }`, { authorization: 'Bearer x.y.z' });
+      expect(answer.status).toBe(401);
+    });
+  });
+
+  it('reports health and readiness', async () => {
+    const base = stack.gateway.url.replace('/graphql', '');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const ready = await fetch(`${base}/ready`);
+    expect(await ready.json()).toEqual({ jwks: true, registry: true, approvals: true, payments: true, reporting: true });
+  });
+});
+
+/** A real token with its signature replaced: signature checks must catch it. */
+async function forgedToken(): Promise<string> {
+  const [header, payload] = (await tokenFor('xa.18073')).split('.');
+  const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+  const widened = Buffer.from(JSON.stringify({ ...claims, unit_code: '42', unit_level: 'province' })).toString('base64url');
+  return `Bearer ${header}.${widened}.${Buffer.from('forged').toString('base64url')}`;
+}

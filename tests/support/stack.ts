@@ -1,0 +1,74 @@
+import { startGateway, type RunningGateway } from '@ansinh/gateway';
+import { DEMO_PASSWORD, passwordGrant, seedDemoData, SUBGRAPHS } from '@ansinh/infra';
+import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
+import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
+
+export type Stack = {
+  database: TestDatabase;
+  subgraphs: Record<string, RunningSubgraph>;
+  gateway: RunningGateway;
+  stop(): Promise<void>;
+};
+
+export function testEnv(databaseUrl: string): NodeJS.ProcessEnv {
+  return { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, KEYCLOAK_URL: process.env.KEYCLOAK_URL, PORT: '0' };
+}
+
+/** The whole graph in this process, on its own database with the demo data: four subgraphs and the gateway. */
+export async function startStack(): Promise<Stack> {
+  const database = await createTestDatabase();
+  await seedDemoData(database.url, { personsPerCommune: 15 });
+  const env = testEnv(database.url);
+  const running = await Promise.all(SUBGRAPHS.map((definition) => startSubgraph(definition, env)));
+  const subgraphs = Object.fromEntries(running.map((subgraph) => [subgraph.name, subgraph]));
+  const gateway = await startGateway({
+    ...env,
+    REGISTRY_URL: subgraphs.registry!.url,
+    APPROVALS_URL: subgraphs.approvals!.url,
+    PAYMENTS_URL: subgraphs.payments!.url,
+    REPORTING_URL: subgraphs.reporting!.url,
+  });
+  return {
+    database,
+    subgraphs,
+    gateway,
+    async stop() {
+      await gateway.stop();
+      await Promise.all(running.map((subgraph) => subgraph.stop()));
+      await database.drop();
+    },
+  };
+}
+
+const tokens = new Map<string, Promise<string>>();
+
+/** An access token of a demo user, from the real Keycloak (password grant on the test client). */
+export function tokenFor(username: string): Promise<string> {
+  let token = tokens.get(username);
+  if (!token) {
+    token = passwordGrant({ keycloakUrl: process.env.KEYCLOAK_URL!, username, password: DEMO_PASSWORD });
+    tokens.set(username, token);
+  }
+  return token;
+}
+
+export type GraphQLAnswer<T = Record<string, any>> = {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; field?: string } }[];
+};
+
+export async function graphql<T = Record<string, any>>(
+  url: string,
+  query: string,
+  options: { variables?: Record<string, unknown>; token?: string; authorization?: string } = {},
+): Promise<GraphQLAnswer<T>> {
+  const authorization = options.authorization ?? (options.token ? `Bearer ${options.token}` : undefined);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    body: JSON.stringify({ query, variables: options.variables ?? {} }),
+  });
+  const body = (await response.json()) as Omit<GraphQLAnswer<T>, 'status'>;
+  return { status: response.status, ...body };
+}
