@@ -4,7 +4,12 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * Resolver types generated from each subgraph's SDL (never hand-written twins): `npm run codegen`.
  * Mappers tie GraphQL types to the entities the resolvers really return.
  */
-const subgraph = (name: string, context: string, mappers: Record<string, string>, scalars: Record<string, string> = {}) => ({
+const subgraph = (
+  name: string,
+  context: string,
+  mappers: Record<string, string>,
+  scalars: Record<string, string> = {},
+) => ({
   [`services/${name}/src/generated/resolvers-types.ts`]: {
     schema: `services/${name}/schema.graphql`,
     plugins: ['typescript', 'typescript-resolvers'],
@@ -31,8 +36,18 @@ const config: CodegenConfig = {
       AdministrativeUnit: '../units/administrative-unit.entity.ts#AdministrativeUnit',
       Person: '../persons/person.entity.ts#Person',
     }),
-    ...subgraph('approvals', 'ApprovalsContext', { Entitlement: '../entitlements/entitlement.entity.ts#Entitlement' }, { VND: 'number' }),
-    ...subgraph('payments', 'PaymentsContext', { PaymentLine: '../payment-lines/payment-line.entity.ts#PaymentLine' }, { VND: 'number' }),
+    ...subgraph(
+      'approvals',
+      'ApprovalsContext',
+      { Entitlement: '../entitlements/entitlement.entity.ts#Entitlement' },
+      { VND: 'number' },
+    ),
+    ...subgraph(
+      'payments',
+      'PaymentsContext',
+      { PaymentLine: '../payment-lines/payment-line.entity.ts#PaymentLine' },
+      { VND: 'number' },
+    ),
     ...subgraph('reporting', 'ReportingContext', {}, { VND: 'number' }),
   },
 };

@@ -2,7 +2,10 @@
 // migrated template database is made once, and each test file works on its own clone of it.
 const swc = [
   '@swc/jest',
-  { jsc: { parser: { syntax: 'typescript' }, target: 'es2024', keepClassNames: true }, module: { type: 'es6' } },
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2024', keepClassNames: true },
+    module: { type: 'es6' },
+  },
 ];
 
 const project = (displayName, rootDir, testMatch = ['<rootDir>/**/*.test.ts']) => ({

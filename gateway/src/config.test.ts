@@ -9,9 +9,9 @@ describe('gateway config', () => {
   });
 
   it('refuses to start in production without explicit subgraph addresses, naming each', () => {
-    expect(() => loadGatewayConfig({ NODE_ENV: 'production', KEYCLOAK_URL: 'https://id.example.vn' })).toThrow(
-      /REGISTRY_URL: must be set explicitly in production[\s\S]*REPORTING_URL/,
-    );
+    expect(() =>
+      loadGatewayConfig({ NODE_ENV: 'production', KEYCLOAK_URL: 'https://id.example.vn' }),
+    ).toThrow(/REGISTRY_URL: must be set explicitly in production[\s\S]*REPORTING_URL/);
   });
 
   it('refuses a malformed Keycloak address', () => {

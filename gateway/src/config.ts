@@ -24,4 +24,5 @@ export const gatewayEnvSchema = baseEnvSchema
 
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
 
-export const loadGatewayConfig = (env: NodeJS.ProcessEnv): GatewayConfig => parseEnv('gateway', gatewayEnvSchema, env);
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv): GatewayConfig =>
+  parseEnv('gateway', gatewayEnvSchema, env);

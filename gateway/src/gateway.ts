@@ -64,7 +64,11 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted: GraphQLFormattedError) => {
-      const { exception: _exception, stacktrace: _stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+      const {
+        exception: _exception,
+        stacktrace: _stacktrace,
+        ...extensions
+      } = (formatted.extensions ?? {}) as Record<string, unknown>;
       return { ...formatted, extensions };
     },
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
@@ -100,7 +104,11 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
           ),
         ]);
         const names = ['jwks', ...Object.keys(urls)];
-        sendJson(response, checks.every(Boolean) ? 200 : 503, Object.fromEntries(names.map((name, index) => [name, checks[index]])));
+        sendJson(
+          response,
+          checks.every(Boolean) ? 200 : 503,
+          Object.fromEntries(names.map((name, index) => [name, checks[index]])),
+        );
       },
     }),
   );

@@ -62,7 +62,9 @@ export function completeLockfile(lock: { packages: Record<string, LockEntry> }):
       added.push(`${name}@${version}`);
     }
   }
-  lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+  lock.packages = Object.fromEntries(
+    Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+  );
   return added;
 }
 
@@ -71,5 +73,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const lock = JSON.parse(readFileSync(file, 'utf8'));
   const added = completeLockfile(lock);
   writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-  console.log(added.length ? `added ${added.length} platform entries: ${added.join(', ')}` : 'lockfile already complete');
+  console.log(
+    added.length
+      ? `added ${added.length} platform entries: ${added.join(', ')}`
+      : 'lockfile already complete',
+  );
 }

@@ -1,7 +1,12 @@
 export { seedDemoData, type DemoSummary } from './demo/demo-data.ts';
 export { DEMO_COMMUNES, DEMO_UNITS } from './demo/demo-units.ts';
 export { DEMO_PASSWORD, DEMO_PROVINCE_SYSTEM_CLIENT, DEMO_USERS } from './keycloak/demo-users.ts';
-export { clientCredentialsGrant, ensureKeycloak, passwordGrant, type RunningKeycloak } from './keycloak/keycloak.ts';
+export {
+  clientCredentialsGrant,
+  ensureKeycloak,
+  passwordGrant,
+  type RunningKeycloak,
+} from './keycloak/keycloak.ts';
 export { migrateAll } from './migrate.ts';
 export { ensurePostgres, withDatabase, type RunningPostgres } from './postgres/postgres.ts';
 export { repoRoot } from './repo-root.ts';

@@ -2,7 +2,10 @@ import { migrateSubgraph } from '@ansinh/common';
 import { SUBGRAPHS } from './subgraphs.ts';
 
 /** Applies every subgraph's pending migrations, registry first; running it again changes nothing. */
-export async function migrateAll(databaseUrl: string, log: (line: string) => void = () => undefined): Promise<void> {
+export async function migrateAll(
+  databaseUrl: string,
+  log: (line: string) => void = () => undefined,
+): Promise<void> {
   for (const subgraph of SUBGRAPHS) {
     const applied = await migrateSubgraph({
       schema: subgraph.schema,
@@ -13,4 +16,3 @@ export async function migrateAll(databaseUrl: string, log: (line: string) => voi
     log(`${subgraph.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
   }
 }
-

@@ -20,7 +20,11 @@ keycloakStarting.catch(() => undefined);
 const postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log });
 await migrateAll(postgres.url, log);
 const seeded = await seedDemoData(postgres.url);
-log(seeded.persons ? `demo data loaded: ${seeded.persons} persons, ${seeded.entitlements} entitlements, ${seeded.paymentLines} payment lines` : 'demo data already present');
+log(
+  seeded.persons
+    ? `demo data loaded: ${seeded.persons} persons, ${seeded.entitlements} entitlements, ${seeded.paymentLines} payment lines`
+    : 'demo data already present',
+);
 const keycloak = await keycloakStarting;
 
 const children: ChildProcess[] = [];
@@ -30,11 +34,14 @@ async function stopAll(code: number): Promise<void> {
   stopping = true;
   log('stopping…');
   await Promise.all(
-    children.map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    })),
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
   );
   await keycloak.stop();
   await postgres.stop();
@@ -58,10 +65,17 @@ function run(name: string, entry: string, env: NodeJS.ProcessEnv): void {
 const subgraphUrls: Record<string, string> = {};
 for (const subgraph of SUBGRAPHS) {
   subgraphUrls[`${subgraph.name.toUpperCase()}_URL`] = `http://127.0.0.1:${subgraph.defaultPort}/graphql`;
-  run(subgraph.name, join(repoRoot, 'services', subgraph.name, 'src', 'main.ts'), { ...baseEnv, PORT: String(subgraph.defaultPort) });
+  run(subgraph.name, join(repoRoot, 'services', subgraph.name, 'src', 'main.ts'), {
+    ...baseEnv,
+    PORT: String(subgraph.defaultPort),
+  });
 }
 await waitFor(Object.values(subgraphUrls).map((url) => url.replace('/graphql', '/ready')));
-run('gateway', join(repoRoot, 'gateway', 'src', 'main.ts'), { ...baseEnv, ...subgraphUrls, PORT: String(gatewayPort) });
+run('gateway', join(repoRoot, 'gateway', 'src', 'main.ts'), {
+  ...baseEnv,
+  ...subgraphUrls,
+  PORT: String(gatewayPort),
+});
 await waitFor([`http://127.0.0.1:${gatewayPort}/ready`]);
 
 const graphUrl = `http://localhost:${gatewayPort}/graphql`;
@@ -86,7 +100,10 @@ async function waitFor(urls: string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const url of urls) {
     for (;;) {
-      const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((response) => response.ok, () => false);
+      const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) {
         log(`${url} did not become ready in ${timeoutMs / 1000} s`);

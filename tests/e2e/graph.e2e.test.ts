@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { clientCredentialsGrant, DEMO_PASSWORD, DEMO_PROVINCE_SYSTEM_CLIENT, passwordGrant } from '@ansinh/infra';
+import {
+  clientCredentialsGrant,
+  DEMO_PASSWORD,
+  DEMO_PROVINCE_SYSTEM_CLIENT,
+  passwordGrant,
+} from '@ansinh/infra';
 import pg from 'pg';
 import { graphql, startStack, tokenFor, type Stack } from '../support/stack.ts';
 
@@ -38,12 +43,20 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
   it('answers a commune user one query that crosses all four subgraphs', async () => {
     const token = await tokenFor('xa.18073');
     const id = await personIdIn('18073');
-    const answer = await graphql(stack.gateway.url, `${PERSON_ACROSS_ALL.slice(0, -2)}
+    const answer = await graphql(
+      stack.gateway.url,
+      `${PERSON_ACROSS_ALL.slice(0, -2)}
       unitSummary(code: "18073") { unit { code } personCount beneficiaryCount monthlyEntitlementTotal paidTotal unpaidTotal }
-    }`, { token, variables: { id } });
+    }`,
+      { token, variables: { id } },
+    );
     expect(answer.errors).toBeUndefined();
     const person = answer.data!.person;
-    expect(person.residenceUnit).toMatchObject({ code: '18073', name: 'Nam Hà', parent: { name: 'Hà Tĩnh' } });
+    expect(person.residenceUnit).toMatchObject({
+      code: '18073',
+      name: 'Nam Hà',
+      parent: { name: 'Hà Tĩnh' },
+    });
     expect(person.entitlements.length).toBeGreaterThan(0);
     const [entitlement] = person.entitlements;
     expect(entitlement.standardLevel).toBe(500_000);
@@ -60,7 +73,17 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
       clientId: DEMO_PROVINCE_SYSTEM_CLIENT.clientId,
       clientSecret: DEMO_PROVINCE_SYSTEM_CLIENT.clientSecret,
     });
-    const answer = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } }`, { token });
+    const answer = await graphql(
+      stack.gateway.url,
+      `
+        {
+          persons(first: 1) {
+            totalCount
+          }
+        }
+      `,
+      { token },
+    );
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.persons.totalCount).toBe(60);
   });
@@ -69,26 +92,58 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
     it("refuses a commune user another commune's person and summary", async () => {
       const token = await tokenFor('xa.18073');
       const otherId = await personIdIn('18229');
-      const person = await graphql(stack.gateway.url, PERSON_ACROSS_ALL, { token, variables: { id: otherId } });
+      const person = await graphql(stack.gateway.url, PERSON_ACROSS_ALL, {
+        token,
+        variables: { id: otherId },
+      });
       expect(person.data?.person ?? null).toBeNull();
       expect(person.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      const summary = await graphql(stack.gateway.url, `{ unitSummary(code: "440") { personCount } }`, { token });
+      const summary = await graphql(
+        stack.gateway.url,
+        `
+          {
+            unitSummary(code: "440") {
+              personCount
+            }
+          }
+        `,
+        { token },
+      );
       expect(summary.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
     it('gives a district user its communes and nothing of the other district', async () => {
       const token = await tokenFor('huyen.436');
-      const own = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } unitSummary(code: "436") { personCount } }`, { token });
+      const own = await graphql(
+        stack.gateway.url,
+        `
+          {
+            persons(first: 1) {
+              totalCount
+            }
+            unitSummary(code: "436") {
+              personCount
+            }
+          }
+        `,
+        { token },
+      );
       expect(own.errors).toBeUndefined();
       expect(own.data).toMatchObject({ persons: { totalCount: 30 }, unitSummary: { personCount: 30 } });
-      const other = await graphql(stack.gateway.url, PERSON_ACROSS_ALL, { token, variables: { id: await personIdIn('18235') } });
+      const other = await graphql(stack.gateway.url, PERSON_ACROSS_ALL, {
+        token,
+        variables: { id: await personIdIn('18235') },
+      });
       expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
     it("gives no entitlements or payments of another commune's person through the other subgraphs' _entities", async () => {
       const token = await tokenFor('xa.18073');
       const otherId = await personIdIn('18229');
-      for (const [subgraph, field] of [['approvals', 'entitlements { id }'], ['payments', 'payments { id }']] as const) {
+      for (const [subgraph, field] of [
+        ['approvals', 'entitlements { id }'],
+        ['payments', 'payments { id }'],
+      ] as const) {
         const answer = await graphql(
           stack.subgraphs[subgraph]!.url,
           `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { ${field} } } }`,
@@ -102,12 +157,36 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
 
   describe('authentication', () => {
     it('answers public fields without a token and refuses the rest', async () => {
-      const publicAnswer = await graphql(stack.gateway.url, `{ administrativeUnit(code: "42") { fullName children { code } } publicFigures(code: "42") { beneficiaryCount } }`);
+      const publicAnswer = await graphql(
+        stack.gateway.url,
+        `
+          {
+            administrativeUnit(code: "42") {
+              fullName
+              children {
+                code
+              }
+            }
+            publicFigures(code: "42") {
+              beneficiaryCount
+            }
+          }
+        `,
+      );
       expect(publicAnswer.errors).toBeUndefined();
       expect(publicAnswer.data!.administrativeUnit.fullName).toBe('Tỉnh Hà Tĩnh');
       expect(publicAnswer.data!.publicFigures.beneficiaryCount).toBeGreaterThan(0);
 
-      const privateAnswer = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } }`);
+      const privateAnswer = await graphql(
+        stack.gateway.url,
+        `
+          {
+            persons(first: 1) {
+              totalCount
+            }
+          }
+        `,
+      );
       expect(privateAnswer.status).toBe(200);
       expect(privateAnswer.data?.persons ?? null).toBeNull();
       expect(privateAnswer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -119,7 +198,17 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
       ['a header that is not a bearer token', 'Basic eGE6MTIz'],
     ])('answers 401 to %s', async (_label, header) => {
       const authorization = header ?? (await forgedToken());
-      const answer = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } }`, { authorization });
+      const answer = await graphql(
+        stack.gateway.url,
+        `
+          {
+            persons(first: 1) {
+              totalCount
+            }
+          }
+        `,
+        { authorization },
+      );
       expect(answer.status).toBe(401);
       expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(answer.data).toBeUndefined();
@@ -132,17 +221,39 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
         password: DEMO_PASSWORD,
         clientId: 'ansinh-test-short-lived',
       });
-      const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number };
+      const { exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+        exp: number;
+      };
       // the verifier allows 5 s of clock skew
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 + 6_000 - Date.now())));
-      const answer = await graphql(stack.gateway.url, `{ persons(first: 1) { totalCount } }`, { token });
+      const answer = await graphql(
+        stack.gateway.url,
+        `
+          {
+            persons(first: 1) {
+              totalCount
+            }
+          }
+        `,
+        { token },
+      );
       expect(answer.status).toBe(401);
       expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(answer.errors?.[0]?.message).toContain('hết hạn');
     }, 30_000);
 
     it('gives the subgraphs the same refusal when called directly with a bad token', async () => {
-      const answer = await graphql(stack.subgraphs.payments!.url, `{ paymentLines(month: "2026-01") { id } }`, { authorization: 'Bearer x.y.z' });
+      const answer = await graphql(
+        stack.subgraphs.payments!.url,
+        `
+          {
+            paymentLines(month: "2026-01") {
+              id
+            }
+          }
+        `,
+        { authorization: 'Bearer x.y.z' },
+      );
       expect(answer.status).toBe(401);
     });
   });
@@ -151,7 +262,13 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
     const base = stack.gateway.url.replace('/graphql', '');
     expect((await fetch(`${base}/health`)).status).toBe(200);
     const ready = await fetch(`${base}/ready`);
-    expect(await ready.json()).toEqual({ jwks: true, registry: true, approvals: true, payments: true, reporting: true });
+    expect(await ready.json()).toEqual({
+      jwks: true,
+      registry: true,
+      approvals: true,
+      payments: true,
+      reporting: true,
+    });
   });
 });
 
@@ -159,6 +276,8 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
 async function forgedToken(): Promise<string> {
   const [header, payload] = (await tokenFor('xa.18073')).split('.');
   const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-  const widened = Buffer.from(JSON.stringify({ ...claims, unit_code: '42', unit_level: 'province' })).toString('base64url');
+  const widened = Buffer.from(
+    JSON.stringify({ ...claims, unit_code: '42', unit_level: 'province' }),
+  ).toString('base64url');
   return `Bearer ${header}.${widened}.${Buffer.from('forged').toString('base64url')}`;
 }

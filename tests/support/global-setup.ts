@@ -18,7 +18,8 @@ export default async function globalSetup(): Promise<void> {
   const admin = new pg.Client({ connectionString: withDatabase(postgres.url, 'postgres') });
   await admin.connect();
   const stale = await admin.query(`select datname from pg_database where datname like 'test\\_%'`);
-  for (const { datname } of stale.rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+  for (const { datname } of stale.rows)
+    await admin.query(`drop database if exists "${datname}" with (force)`);
   await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
   await admin.query(`create database ${TEMPLATE_DATABASE}`);
   await admin.end();

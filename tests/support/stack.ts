@@ -11,7 +11,13 @@ export type Stack = {
 };
 
 export function testEnv(databaseUrl: string): NodeJS.ProcessEnv {
-  return { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, KEYCLOAK_URL: process.env.KEYCLOAK_URL, PORT: '0' };
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    KEYCLOAK_URL: process.env.KEYCLOAK_URL,
+    PORT: '0',
+  };
 }
 
 /** The whole graph in this process, on its own database with the demo data: four subgraphs and the gateway. */

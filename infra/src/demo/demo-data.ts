@@ -9,7 +9,14 @@ const GIVEN_MALE = ['An', 'Bình', 'Cường', 'Dũng', 'Hùng', 'Long', 'Nam', 
 const GIVEN_FEMALE = ['Hoa', 'Lan', 'Mai', 'Hương', 'Hằng', 'Liên', 'Nga', 'Thảo', 'Yến', 'Vân'];
 /** Decree 20/2021 groups with their coefficient × 100, in the proportions a commune typically has. */
 const GROUPS: readonly [string, number][] = [
-  ['5.5.a', 150], ['5.5.a', 200], ['5.6', 200], ['5.6', 150], ['5.6', 250], ['5.1', 150], ['5.4', 100], ['5.5.d', 300],
+  ['5.5.a', 150],
+  ['5.5.a', 200],
+  ['5.6', 200],
+  ['5.6', 150],
+  ['5.6', 250],
+  ['5.1', 150],
+  ['5.4', 100],
+  ['5.5.d', 300],
 ];
 const CHANNELS = ['cash', 'cash', 'bank', 'e_wallet', 'mobile_money'] as const;
 
@@ -38,7 +45,9 @@ function monthsBack(month: string, count: number): string {
 }
 
 function currentMonth(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' }).format(now).slice(0, 7);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' })
+    .format(now)
+    .slice(0, 7);
 }
 
 /**
@@ -46,7 +55,10 @@ function currentMonth(now: Date): string {
  * each owner's tables. Deterministic (the same persons every time) and idempotent: a database that
  * already has the demo province is left alone.
  */
-export async function seedDemoData(databaseUrl: string, options: { personsPerCommune?: number; now?: Date } = {}): Promise<DemoSummary> {
+export async function seedDemoData(
+  databaseUrl: string,
+  options: { personsPerCommune?: number; now?: Date } = {},
+): Promise<DemoSummary> {
   const personsPerCommune = options.personsPerCommune ?? 25;
   const month = currentMonth(options.now ?? new Date());
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -60,7 +72,16 @@ export async function seedDemoData(databaseUrl: string, options: { personsPerCom
       await client.query(
         `insert into registry.administrative_units (id, code, name, full_name, level, kind, parent_code, path, valid_from, valid_to)
          values ($1, $2, $3, $4, $5, $6, $7, $8::ltree, null, null)`,
-        [randomUUID(), unit.code, unit.name, unit.fullName, unit.level, unit.kind, unit.parentCode, paths.get(unit.code)],
+        [
+          randomUUID(),
+          unit.code,
+          unit.name,
+          unit.fullName,
+          unit.level,
+          unit.kind,
+          unit.parentCode,
+          paths.get(unit.code),
+        ],
       );
     }
     let persons = 0;
@@ -81,12 +102,23 @@ export async function seedDemoData(databaseUrl: string, options: { personsPerCom
         const genderDigit = (birthYear >= 2000 ? 2 : 0) + (female ? 1 : 0);
         const citizenId = `042${genderDigit}${String(birthYear % 100).padStart(2, '0')}${String(100000 + serial).slice(-6)}`;
         const yearOnly = serial % 5 === 0;
-        const birthDate = yearOnly ? null : `${birthYear}-${String((serial % 12) + 1).padStart(2, '0')}-${String((serial % 28) + 1).padStart(2, '0')}`;
+        const birthDate = yearOnly
+          ? null
+          : `${birthYear}-${String((serial % 12) + 1).padStart(2, '0')}-${String((serial % 28) + 1).padStart(2, '0')}`;
         const personId = randomUUID();
         await client.query(
           `insert into registry.persons (id, full_name, birth_year, birth_date, gender, citizen_id, residence_unit_code, address, status, created_at, updated_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, 'living', now(), now())`,
-          [personId, name.normalize('NFC'), birthYear, birthDate, female ? 'female' : 'male', serial % 7 === 0 ? null : citizenId, communeCode, `Thôn ${(serial % 9) + 1}`],
+          [
+            personId,
+            name.normalize('NFC'),
+            birthYear,
+            birthDate,
+            female ? 'female' : 'male',
+            serial % 7 === 0 ? null : citizenId,
+            communeCode,
+            `Thôn ${(serial % 9) + 1}`,
+          ],
         );
         persons += 1;
         if (serial % 6 === 5) continue; // registered, not (yet) a beneficiary
@@ -96,15 +128,37 @@ export async function seedDemoData(databaseUrl: string, options: { personsPerCom
         await client.query(
           `insert into approvals.entitlements (id, person_id, unit_code, policy_group, coefficient_hundredths, start_month, end_month, decision_number, decision_date, status, created_at)
            values ($1, $2, $3, $4, $5, $6, null, $7, $8, 'active', now())`,
-          [entitlementId, personId, communeCode, group, coefficient, startMonth, `${100 + serial}/QĐ-UBND`, `${startMonth}-05`],
+          [
+            entitlementId,
+            personId,
+            communeCode,
+            group,
+            coefficient,
+            startMonth,
+            `${100 + serial}/QĐ-UBND`,
+            `${startMonth}-05`,
+          ],
         );
         entitlements += 1;
-        for (const [offset, status] of [[1, 'paid'], [0, serial % 4 === 0 ? 'unpaid' : serial % 4 === 1 ? 'pending' : 'paid']] as const) {
+        for (const [offset, status] of [
+          [1, 'paid'],
+          [0, serial % 4 === 0 ? 'unpaid' : serial % 4 === 1 ? 'pending' : 'paid'],
+        ] as const) {
           const lineMonth = monthsBack(month, offset);
           await client.query(
             `insert into payments.payment_lines (id, person_id, entitlement_id, unit_code, month, amount, arrears, channel, status, paid_on, reference, created_at)
              values ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, null, now())`,
-            [randomUUID(), personId, entitlementId, communeCode, lineMonth, (500000 * coefficient) / 100, CHANNELS[serial % CHANNELS.length], status, status === 'paid' ? `${lineMonth}-10` : null],
+            [
+              randomUUID(),
+              personId,
+              entitlementId,
+              communeCode,
+              lineMonth,
+              (500000 * coefficient) / 100,
+              CHANNELS[serial % CHANNELS.length],
+              status,
+              status === 'paid' ? `${lineMonth}-10` : null,
+            ],
           );
           paymentLines += 1;
         }

@@ -2,13 +2,41 @@
  * Hà Tĩnh (GSO 42) as it stood before the 1 July 2025 reform, for demo data: the province, its
  * district-level units and a few communes of the two demo districts (GSO codes and names; facts only).
  */
-export type DemoUnit = { code: string; name: string; fullName: string; level: 'province' | 'district' | 'commune'; kind: string; parentCode: string | null };
+export type DemoUnit = {
+  code: string;
+  name: string;
+  fullName: string;
+  level: 'province' | 'district' | 'commune';
+  kind: string;
+  parentCode: string | null;
+};
 
-const district = (code: string, name: string, kind: string): DemoUnit => ({ code, name, fullName: `${kind} ${name}`, level: 'district', kind, parentCode: '42' });
-const commune = (code: string, name: string, kind: string, parentCode: string): DemoUnit => ({ code, name, fullName: `${kind} ${name}`, level: 'commune', kind, parentCode });
+const district = (code: string, name: string, kind: string): DemoUnit => ({
+  code,
+  name,
+  fullName: `${kind} ${name}`,
+  level: 'district',
+  kind,
+  parentCode: '42',
+});
+const commune = (code: string, name: string, kind: string, parentCode: string): DemoUnit => ({
+  code,
+  name,
+  fullName: `${kind} ${name}`,
+  level: 'commune',
+  kind,
+  parentCode,
+});
 
 export const DEMO_UNITS: readonly DemoUnit[] = [
-  { code: '42', name: 'Hà Tĩnh', fullName: 'Tỉnh Hà Tĩnh', level: 'province', kind: 'Tỉnh', parentCode: null },
+  {
+    code: '42',
+    name: 'Hà Tĩnh',
+    fullName: 'Tỉnh Hà Tĩnh',
+    level: 'province',
+    kind: 'Tỉnh',
+    parentCode: null,
+  },
   district('436', 'Hà Tĩnh', 'Thành phố'),
   district('437', 'Hồng Lĩnh', 'Thị xã'),
   district('439', 'Hương Sơn', 'Huyện'),

@@ -6,7 +6,9 @@ import { createApprovalsContext, type ApprovalsContext } from './context.ts';
 import { Entitlement, StandardLevel } from './entitlements/entitlement.entity.ts';
 import { entitlementResolvers } from './entitlements/entitlement.resolvers.ts';
 
-export const approvalsTypeDefs = gql(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
+export const approvalsTypeDefs = gql(
+  readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
+);
 
 export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
   name: 'approvals',
@@ -20,4 +22,9 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
 };
 
 export { Entitlement, StandardLevel };
-export { currentMonth, isActiveIn, monthlyAmount, standardLevelFor } from './entitlements/entitlement.rules.ts';
+export {
+  currentMonth,
+  isActiveIn,
+  monthlyAmount,
+  standardLevelFor,
+} from './entitlements/entitlement.rules.ts';

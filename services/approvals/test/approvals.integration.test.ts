@@ -25,7 +25,9 @@ const ENTITIES = `query ($representations: [_Any!]!) {
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedDemoData(database.url, { personsPerCommune: 15 });
-  approvals = await startSubgraph(approvalsSubgraph, testEnv(database.url), { onQuery: (sql) => statements.push(sql) });
+  approvals = await startSubgraph(approvalsSubgraph, testEnv(database.url), {
+    onQuery: (sql) => statements.push(sql),
+  });
 });
 
 afterAll(async () => {
@@ -37,15 +39,27 @@ describe('approvals subgraph on PostgreSQL', () => {
   it('resolves the entitlements of 50 persons in a constant number of SQL statements', async () => {
     const token = await tokenFor('tinh.42');
     const ids = await personIds(50);
-    await graphql(approvals.url, ENTITIES, { token, variables: { representations: [{ __typename: 'Person', id: ids[0] }] } }); // warm-up
+    await graphql(approvals.url, ENTITIES, {
+      token,
+      variables: { representations: [{ __typename: 'Person', id: ids[0] }] },
+    }); // warm-up
     statements.length = 0;
-    await graphql(approvals.url, ENTITIES, { token, variables: { representations: ids.slice(0, 2).map((id) => ({ __typename: 'Person', id })) } });
+    await graphql(approvals.url, ENTITIES, {
+      token,
+      variables: { representations: ids.slice(0, 2).map((id) => ({ __typename: 'Person', id })) },
+    });
     const forTwo = statements.length;
     statements.length = 0;
-    const answer = await graphql(approvals.url, ENTITIES, { token, variables: { representations: ids.map((id) => ({ __typename: 'Person', id })) } });
+    const answer = await graphql(approvals.url, ENTITIES, {
+      token,
+      variables: { representations: ids.map((id) => ({ __typename: 'Person', id })) },
+    });
     expect(answer.errors).toBeUndefined();
     expect(answer.data!._entities).toHaveLength(50);
-    expect(answer.data!._entities.filter((person: { entitlements: unknown[] }) => person.entitlements.length).length).toBeGreaterThan(30);
+    expect(
+      answer.data!._entities.filter((person: { entitlements: unknown[] }) => person.entitlements.length)
+        .length,
+    ).toBeGreaterThan(30);
     expect(statements.length).toBe(forTwo);
     expect(statements.length).toBeLessThanOrEqual(4);
   });
@@ -54,7 +68,16 @@ describe('approvals subgraph on PostgreSQL', () => {
     const token = await tokenFor('tinh.42');
     const answer = await graphql(
       approvals.url,
-      `{ entitlements(unitCode: "18073") { coefficient before: monthlyAmount(month: "2024-06") now: monthlyAmount(month: "2024-07") level: standardLevel(month: "2024-06") } }`,
+      `
+        {
+          entitlements(unitCode: "18073") {
+            coefficient
+            before: monthlyAmount(month: "2024-06")
+            now: monthlyAmount(month: "2024-07")
+            level: standardLevel(month: "2024-06")
+          }
+        }
+      `,
       { token },
     );
     expect(answer.errors).toBeUndefined();
@@ -67,21 +90,62 @@ describe('approvals subgraph on PostgreSQL', () => {
 
   it('refuses a malformed month, naming the argument', async () => {
     const token = await tokenFor('xa.18073');
-    const answer = await graphql(approvals.url, `{ entitlements(activeInMonth: "11/2026") { id } }`, { token });
+    const answer = await graphql(
+      approvals.url,
+      `
+        {
+          entitlements(activeInMonth: "11/2026") {
+            id
+          }
+        }
+      `,
+      { token },
+    );
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'activeInMonth' });
   });
 
   it("answers a commune user only its own commune's entitlements", async () => {
     const token = await tokenFor('xa.18073');
-    const own = await graphql(approvals.url, `{ entitlements { unitCode } }`, { token });
+    const own = await graphql(
+      approvals.url,
+      `
+        {
+          entitlements {
+            unitCode
+          }
+        }
+      `,
+      { token },
+    );
     expect(own.errors).toBeUndefined();
-    expect(new Set(own.data!.entitlements.map((entitlement: { unitCode: string }) => entitlement.unitCode))).toEqual(new Set(['18073']));
-    const other = await graphql(approvals.url, `{ entitlements(unitCode: "440") { id } }`, { token });
+    expect(
+      new Set(own.data!.entitlements.map((entitlement: { unitCode: string }) => entitlement.unitCode)),
+    ).toEqual(new Set(['18073']));
+    const other = await graphql(
+      approvals.url,
+      `
+        {
+          entitlements(unitCode: "440") {
+            id
+          }
+        }
+      `,
+      { token },
+    );
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('refuses anonymous callers', async () => {
-    const answer = await graphql(approvals.url, `{ entitlements { id } }`);
+    const answer = await graphql(
+      approvals.url,
+      `
+        {
+          entitlements {
+            id
+          }
+        }
+      `,
+    );
     expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

@@ -12,7 +12,15 @@ export {
 export { ConfigError, baseEnvSchema, issuerOf, parseEnv, port, type BaseConfig } from './config/env.ts';
 export { migrateSubgraph, openSubgraphOrm, subgraphOrmConfig, type SubgraphOrmOptions } from './db/orm.ts';
 export { createUnitPathLoader, unitPathOf } from './db/unit-scope.ts';
-export { AppError, badInput, forbidden, notFound, toGraphQLError, unauthenticated, type ErrorCode } from './errors/app-error.ts';
+export {
+  AppError,
+  badInput,
+  forbidden,
+  notFound,
+  toGraphQLError,
+  unauthenticated,
+  type ErrorCode,
+} from './errors/app-error.ts';
 export { createErrorFormatter } from './errors/format-error.ts';
 export { guardResolvers, publicMembers } from './graphql/guard-resolvers.ts';
 export { graphqlRequestListener, sendJson, type Route } from './http/graphql-http.ts';

@@ -6,7 +6,9 @@ import { createPaymentsContext, type PaymentsContext } from './context.ts';
 import { PaymentLine } from './payment-lines/payment-line.entity.ts';
 import { paymentLineResolvers } from './payment-lines/payment-line.resolvers.ts';
 
-export const paymentsTypeDefs = gql(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
+export const paymentsTypeDefs = gql(
+  readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
+);
 
 export const paymentsSubgraph: SubgraphDefinition<PaymentsContext> = {
   name: 'payments',

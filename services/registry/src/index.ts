@@ -8,7 +8,9 @@ import { personResolvers } from './persons/person.resolvers.ts';
 import { AdministrativeUnit } from './units/administrative-unit.entity.ts';
 import { unitResolvers } from './units/unit.resolvers.ts';
 
-export const registryTypeDefs = gql(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
+export const registryTypeDefs = gql(
+  readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
+);
 
 export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
   name: 'registry',

@@ -21,7 +21,10 @@ async function count(sql: string): Promise<number> {
 async function personIdIn(communeCode: string): Promise<string> {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
-  const { rows } = await client.query('select id from registry.persons where residence_unit_code = $1 limit 1', [communeCode]);
+  const { rows } = await client.query(
+    'select id from registry.persons where residence_unit_code = $1 limit 1',
+    [communeCode],
+  );
   await client.end();
   return rows[0].id;
 }
@@ -29,7 +32,9 @@ async function personIdIn(communeCode: string): Promise<string> {
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedDemoData(database.url, { personsPerCommune: 15 });
-  registry = await startSubgraph(registrySubgraph, testEnv(database.url), { onQuery: (sql) => statements.push(sql) });
+  registry = await startSubgraph(registrySubgraph, testEnv(database.url), {
+    onQuery: (sql) => statements.push(sql),
+  });
 });
 
 afterAll(async () => {
@@ -61,14 +66,47 @@ describe('registry subgraph on PostgreSQL', () => {
 
   it('pages through with the cursor', async () => {
     const token = await tokenFor('huyen.436');
-    const first = await graphql(registry.url, `{ persons(first: 20) { totalCount edges { node { id } } pageInfo { endCursor } } }`, { token });
+    const first = await graphql(
+      registry.url,
+      `
+        {
+          persons(first: 20) {
+            totalCount
+            edges {
+              node {
+                id
+              }
+            }
+            pageInfo {
+              endCursor
+            }
+          }
+        }
+      `,
+      { token },
+    );
     const rest = await graphql(
       registry.url,
-      `query ($after: String) { persons(first: 20, after: $after) { edges { node { id } } pageInfo { hasNextPage } } }`,
+      `
+        query ($after: String) {
+          persons(first: 20, after: $after) {
+            edges {
+              node {
+                id
+              }
+            }
+            pageInfo {
+              hasNextPage
+            }
+          }
+        }
+      `,
       { token, variables: { after: first.data!.persons.pageInfo.endCursor } },
     );
     expect(first.data!.persons.totalCount).toBe(30);
-    const ids = [...first.data!.persons.edges, ...rest.data!.persons.edges].map((edge: { node: { id: string } }) => edge.node.id);
+    const ids = [...first.data!.persons.edges, ...rest.data!.persons.edges].map(
+      (edge: { node: { id: string } }) => edge.node.id,
+    );
     expect(new Set(ids).size).toBe(30);
     expect(rest.data!.persons.pageInfo.hasNextPage).toBe(false);
   });
@@ -76,13 +114,32 @@ describe('registry subgraph on PostgreSQL', () => {
   it("refuses a commune user another commune's person, by query and through _entities", async () => {
     const token = await tokenFor('xa.18073');
     const otherId = await personIdIn('18229');
-    const byQuery = await graphql(registry.url, `query ($id: ID!) { person(id: $id) { fullName } }`, { token, variables: { id: otherId } });
+    const byQuery = await graphql(
+      registry.url,
+      `
+        query ($id: ID!) {
+          person(id: $id) {
+            fullName
+          }
+        }
+      `,
+      { token, variables: { id: otherId } },
+    );
     expect(byQuery.data?.person ?? null).toBeNull();
     expect(byQuery.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const byEntities = await graphql(
       registry.url,
-      `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { fullName citizenId } } }`,
+      `
+        query ($representations: [_Any!]!) {
+          _entities(representations: $representations) {
+            ... on Person {
+              fullName
+              citizenId
+            }
+          }
+        }
+      `,
       { token, variables: { representations: [{ __typename: 'Person', id: otherId }] } },
     );
     expect(byEntities.data?._entities).toEqual([null]);
@@ -91,7 +148,15 @@ describe('registry subgraph on PostgreSQL', () => {
     const ownId = await personIdIn('18073');
     const own = await graphql(
       registry.url,
-      `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { fullName } } }`,
+      `
+        query ($representations: [_Any!]!) {
+          _entities(representations: $representations) {
+            ... on Person {
+              fullName
+            }
+          }
+        }
+      `,
       { token, variables: { representations: [{ __typename: 'Person', id: ownId }] } },
     );
     expect(own.errors).toBeUndefined();
@@ -100,13 +165,29 @@ describe('registry subgraph on PostgreSQL', () => {
 
   it('refuses listing a unit outside the scope', async () => {
     const token = await tokenFor('xa.18073');
-    const answer = await graphql(registry.url, `{ persons(unitCode: "18229") { totalCount } }`, { token });
+    const answer = await graphql(
+      registry.url,
+      `
+        {
+          persons(unitCode: "18229") {
+            totalCount
+          }
+        }
+      `,
+      { token },
+    );
     expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   describe('createPerson', () => {
     const CREATE = `mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id fullName birthDate citizenId residenceUnit { code } } }`;
-    const valid = { fullName: 'Trần Thị Bình', birthDate: '12/04/1950', gender: 'FEMALE', citizenId: '042150009876', residenceUnitCode: '18073' };
+    const valid = {
+      fullName: 'Trần Thị Bình',
+      birthDate: '12/04/1950',
+      gender: 'FEMALE',
+      citizenId: '042150009876',
+      residenceUnitCode: '18073',
+    };
 
     it.each([
       ['a CCCD whose digit 4 disagrees with the gender', { citizenId: '042050009876' }, 'citizenId'],
@@ -116,7 +197,10 @@ describe('registry subgraph on PostgreSQL', () => {
     ])('refuses %s with a clear error and writes nothing', async (_label, change, field) => {
       const token = await tokenFor('xa.18073');
       const before = await count('select count(*) from registry.persons');
-      const answer = await graphql(registry.url, CREATE, { token, variables: { input: { ...valid, ...change } } });
+      const answer = await graphql(registry.url, CREATE, {
+        token,
+        variables: { input: { ...valid, ...change } },
+      });
       expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(answer.errors?.[0]?.message).toMatch(/[àáảãạăâđêôơư]/i);
       expect(await count('select count(*) from registry.persons')).toBe(before);
@@ -125,7 +209,10 @@ describe('registry subgraph on PostgreSQL', () => {
     it('refuses a commune outside the scope and writes nothing', async () => {
       const token = await tokenFor('xa.18073');
       const before = await count('select count(*) from registry.persons');
-      const answer = await graphql(registry.url, CREATE, { token, variables: { input: { ...valid, residenceUnitCode: '18229' } } });
+      const answer = await graphql(registry.url, CREATE, {
+        token,
+        variables: { input: { ...valid, residenceUnitCode: '18229' } },
+      });
       expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(await count('select count(*) from registry.persons')).toBe(before);
     });
@@ -142,13 +229,19 @@ describe('registry subgraph on PostgreSQL', () => {
       const token = await tokenFor('xa.18073');
       const created = await graphql(registry.url, CREATE, { token, variables: { input: valid } });
       expect(created.errors).toBeUndefined();
-      expect(created.data!.createPerson).toMatchObject({ fullName: 'Trần Thị Bình', birthDate: '1950-04-12', residenceUnit: { code: '18073' } });
+      expect(created.data!.createPerson).toMatchObject({
+        fullName: 'Trần Thị Bình',
+        birthDate: '1950-04-12',
+        residenceUnit: { code: '18073' },
+      });
       expect(await count(`select count(*) from registry.persons where citizen_id = '042150009876'`)).toBe(1);
 
-      const again = await graphql(registry.url, CREATE, { token, variables: { input: { ...valid, fullName: 'Người Khác' } } });
+      const again = await graphql(registry.url, CREATE, {
+        token,
+        variables: { input: { ...valid, fullName: 'Người Khác' } },
+      });
       expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'citizenId' });
       expect(await count(`select count(*) from registry.persons where citizen_id = '042150009876'`)).toBe(1);
     });
   });
 });
-

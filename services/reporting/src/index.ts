@@ -5,7 +5,9 @@ import { gql } from 'graphql-tag';
 import { createReportingContext, type ReportingContext } from './context.ts';
 import { unitSummaryResolvers } from './unit-summary/unit-summary.resolvers.ts';
 
-export const reportingTypeDefs = gql(readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'));
+export const reportingTypeDefs = gql(
+  readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
+);
 
 /** Reporting owns no tables yet: it reads the other subgraphs' published views. */
 export const reportingSubgraph: SubgraphDefinition<ReportingContext> = {

@@ -23,7 +23,10 @@ export const Entitlement = defineEntity({
   name: 'Entitlement',
   tableName: 'entitlements',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     personId: p.uuid(),
     unitCode: p.string().length(5),
     policyGroup: p.string().length(10),

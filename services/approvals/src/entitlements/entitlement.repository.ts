@@ -34,6 +34,10 @@ export function createStandardLevelsLoader(em: EntityManager) {
     (levels ??= em
       .find(StandardLevel, {}, { orderBy: { validFromMonth: 'asc' } })
       .then((rows) =>
-        rows.map(({ validFromMonth, provinceCode, amount }): LevelRow => ({ validFromMonth, provinceCode: provinceCode ?? null, amount })),
+        rows.map(({ validFromMonth, provinceCode, amount }): LevelRow => ({
+          validFromMonth,
+          provinceCode: provinceCode ?? null,
+          amount,
+        })),
       ));
 }

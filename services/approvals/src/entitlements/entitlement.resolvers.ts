@@ -11,8 +11,15 @@ function monthArgument(month: string | null | undefined, field = 'month'): strin
   return month;
 }
 
-async function standardLevelOf(entitlement: Entitlement, month: string, context: ApprovalsContext): Promise<number> {
-  const [levels, path] = await Promise.all([context.standardLevels(), context.loaders.unitPath.load(entitlement.unitCode)]);
+async function standardLevelOf(
+  entitlement: Entitlement,
+  month: string,
+  context: ApprovalsContext,
+): Promise<number> {
+  const [levels, path] = await Promise.all([
+    context.standardLevels(),
+    context.loaders.unitPath.load(entitlement.unitCode),
+  ]);
   const level = standardLevelFor(levels, month, (path ?? entitlement.unitCode).split('.')[0]!);
   if (level === undefined) throw badInput('month', `Chưa có mức chuẩn trợ giúp xã hội cho tháng ${month}.`);
   return level;
@@ -43,9 +50,13 @@ export const entitlementResolvers = {
   },
   Entitlement: {
     coefficient: (entitlement) => entitlement.coefficientHundredths / 100,
-    standardLevel: (entitlement, args, context) => standardLevelOf(entitlement, monthArgument(args.month), context),
+    standardLevel: (entitlement, args, context) =>
+      standardLevelOf(entitlement, monthArgument(args.month), context),
     monthlyAmount: async (entitlement, args, context) =>
-      monthlyAmount(await standardLevelOf(entitlement, monthArgument(args.month), context), entitlement.coefficientHundredths),
+      monthlyAmount(
+        await standardLevelOf(entitlement, monthArgument(args.month), context),
+        entitlement.coefficientHundredths,
+      ),
     status: (entitlement) => entitlement.status.toUpperCase() as EntitlementStatus,
   },
 } satisfies Pick<Resolvers, 'Query' | 'Person' | 'Entitlement'>;

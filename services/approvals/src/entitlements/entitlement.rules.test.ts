@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { currentMonth, isActiveIn, monthlyAmount, standardLevelFor, type LevelRow } from './entitlement.rules.ts';
+import {
+  currentMonth,
+  isActiveIn,
+  monthlyAmount,
+  standardLevelFor,
+  type LevelRow,
+} from './entitlement.rules.ts';
 
 const LEVELS: LevelRow[] = [
   { validFromMonth: '2021-07', provinceCode: null, amount: 360_000 },

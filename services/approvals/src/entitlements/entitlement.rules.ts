@@ -10,7 +10,11 @@ export function isMonth(value: string): boolean {
 
 /** The current month in Vietnam (Asia/Ho_Chi_Minh), whatever the server's time zone. */
 export function currentMonth(now: Date = new Date()): Month {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(now);
   const year = parts.find((part) => part.type === 'year')!.value;
   const month = parts.find((part) => part.type === 'month')!.value;
   return `${year}-${month}`;
@@ -20,10 +24,25 @@ export function currentMonth(now: Date = new Date()): Month {
  * The standard level in force in `month` for a province: the latest level that took effect by
  * then, a province's own (higher) level winning over the national one from the same month on.
  */
-export function standardLevelFor(levels: readonly LevelRow[], month: Month, provinceCode: string): number | undefined {
+export function standardLevelFor(
+  levels: readonly LevelRow[],
+  month: Month,
+  provinceCode: string,
+): number | undefined {
   const applicable = levels
-    .filter((level) => level.validFromMonth <= month && (level.provinceCode === null || level.provinceCode === provinceCode))
-    .sort((a, b) => (a.validFromMonth === b.validFromMonth ? (a.provinceCode ? 1 : -1) : a.validFromMonth < b.validFromMonth ? -1 : 1));
+    .filter(
+      (level) =>
+        level.validFromMonth <= month && (level.provinceCode === null || level.provinceCode === provinceCode),
+    )
+    .sort((a, b) =>
+      a.validFromMonth === b.validFromMonth
+        ? a.provinceCode
+          ? 1
+          : -1
+        : a.validFromMonth < b.validFromMonth
+          ? -1
+          : 1,
+    );
   return applicable.at(-1)?.amount;
 }
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { Session } from './session.ts';
 import type { Principal } from './token-verifier.ts';
 
-const commune: Principal = { subject: 's', username: 'xa.18073', unitCode: '18073', unitLevel: 'commune', roles: ['officer'], clientId: 'c' };
+const commune: Principal = {
+  subject: 's',
+  username: 'xa.18073',
+  unitCode: '18073',
+  unitLevel: 'commune',
+  roles: ['officer'],
+  clientId: 'c',
+};
 
 describe('Session', () => {
   it('covers its own unit and the units below it, nothing beside it', () => {
@@ -23,10 +30,14 @@ describe('Session', () => {
   });
 
   it('refuses everything when the unit of the account is unknown', () => {
-    expect(() => Session.of(commune, undefined).assert('person:read')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => Session.of(commune, undefined).assert('person:read')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
   });
 
   it('asks anonymous callers to log in', () => {
-    expect(() => Session.anonymous().assert('person:read')).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    expect(() => Session.anonymous().assert('person:read')).toThrow(
+      expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+    );
   });
 });

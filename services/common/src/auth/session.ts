@@ -41,7 +41,9 @@ export class Session {
       throw forbidden('Tài khoản của bạn không có quyền thực hiện thao tác này.');
     }
     if (!this.scopePath) {
-      throw forbidden('Đơn vị của tài khoản không có trong danh mục đơn vị hành chính. Liên hệ quản trị viên.');
+      throw forbidden(
+        'Đơn vị của tài khoản không có trong danh mục đơn vị hành chính. Liên hệ quản trị viên.',
+      );
     }
     return this.scopePath;
   }

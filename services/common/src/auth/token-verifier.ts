@@ -71,7 +71,10 @@ export class TokenVerifier {
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (error instanceof errors.JWTExpired) {
-        throw new AppError('UNAUTHENTICATED', 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại (token expired).');
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại (token expired).',
+        );
       }
       if (error instanceof errors.JWTClaimValidationFailed) {
         throw new AppError(

@@ -21,6 +21,10 @@ describe('parseEnv', () => {
       DATABASE_URL: 'postgres://a@localhost/db',
       KEYCLOAK_URL: 'http://localhost:8180',
     });
-    expect(config).toMatchObject({ KEYCLOAK_REALM: 'ansinh', OIDC_AUDIENCE: 'ansinh-graph', NODE_ENV: 'development' });
+    expect(config).toMatchObject({
+      KEYCLOAK_REALM: 'ansinh',
+      OIDC_AUDIENCE: 'ansinh-graph',
+      NODE_ENV: 'development',
+    });
   });
 });

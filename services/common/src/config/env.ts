@@ -29,7 +29,11 @@ export const baseEnvSchema = z.object({
 export type BaseConfig = z.infer<typeof baseEnvSchema>;
 
 /** Parses `env` with `schema`, or throws a ConfigError naming each bad or missing variable. */
-export function parseEnv<S extends z.ZodType>(service: string, schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+export function parseEnv<S extends z.ZodType>(
+  service: string,
+  schema: S,
+  env: NodeJS.ProcessEnv,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

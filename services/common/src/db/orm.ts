@@ -38,7 +38,9 @@ export function subgraphOrmConfig(options: SubgraphOrmOptions): Options {
       silent: true,
     },
     // A subgraph's migrations describe its own schema only; the others belong to their owners.
-    schemaGenerator: { ignoreSchema: [...SUBGRAPH_SCHEMAS, 'public'].filter((schema) => schema !== options.schema) },
+    schemaGenerator: {
+      ignoreSchema: [...SUBGRAPH_SCHEMAS, 'public'].filter((schema) => schema !== options.schema),
+    },
     debug: options.onQuery ? ['query'] : false,
     loggerFactory: (loggerOptions) => {
       const log = options.logger?.child({ module: 'orm' });

@@ -20,7 +20,10 @@ export function createUnitPathLoader(em: EntityManager) {
   return new DataLoader<string, string | undefined>(async (codes) => {
     const rows = await em
       .getConnection()
-      .execute<{ code: string; path: string }[]>('select code, path from registry.v_units where code in (?) and valid_to is null', [[...codes]]);
+      .execute<{ code: string; path: string }[]>(
+        'select code, path from registry.v_units where code in (?) and valid_to is null',
+        [[...codes]],
+      );
     const byCode = new Map(rows.map((row) => [row.code, row.path]));
     return codes.map((code) => byCode.get(code));
   });

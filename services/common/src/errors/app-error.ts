@@ -22,7 +22,8 @@ export const unauthenticated = (message = 'Bạn cần đăng nhập để xem t
 export const forbidden = (message = 'Bạn không có quyền truy cập dữ liệu của đơn vị này.') =>
   new AppError('FORBIDDEN', message);
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
-export const badInput = (field: string, message: string) => new AppError('BAD_USER_INPUT', message, { field });
+export const badInput = (field: string, message: string) =>
+  new AppError('BAD_USER_INPUT', message, { field });
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
 

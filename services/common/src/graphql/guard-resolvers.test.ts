@@ -5,14 +5,26 @@ import { guardResolvers } from './guard-resolvers.ts';
 
 const typeDefs = gql`
   directive @public on OBJECT | FIELD_DEFINITION
-  type Unit @public { code: ID! persons: [Person!]! @public name: String! }
-  type Person { id: ID! }
-  type Query { unit: Unit @public person: Person }
+  type Unit @public {
+    code: ID!
+    persons: [Person!]! @public
+    name: String!
+  }
+  type Person {
+    id: ID!
+  }
+  type Query {
+    unit: Unit @public
+    person: Person
+  }
 `;
 
 const anonymous = { session: Session.anonymous() };
 const loggedIn = {
-  session: Session.of({ subject: 's', username: 'u', unitCode: '42', unitLevel: 'province', roles: [], clientId: undefined }, '42'),
+  session: Session.of(
+    { subject: 's', username: 'u', unitCode: '42', unitLevel: 'province', roles: [], clientId: undefined },
+    '42',
+  ),
 };
 
 describe('guardResolvers', () => {
@@ -28,7 +40,9 @@ describe('guardResolvers', () => {
   });
 
   it('refuses anonymous callers everything else, including entity references', () => {
-    expect(() => resolvers.Query!.person!(null, {}, anonymous, null)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
+    expect(() => resolvers.Query!.person!(null, {}, anonymous, null)).toThrow(
+      expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+    );
     expect(() => resolvers.Person!.__resolveReference!({ id: '1' }, anonymous, null)).toThrow(
       expect.objectContaining({ code: 'UNAUTHENTICATED' }),
     );

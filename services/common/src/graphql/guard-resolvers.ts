@@ -1,4 +1,9 @@
-import { Kind, type DocumentNode, type ObjectTypeDefinitionNode, type ObjectTypeExtensionNode } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type ObjectTypeDefinitionNode,
+  type ObjectTypeExtensionNode,
+} from 'graphql';
 import { unauthenticated } from '../errors/app-error.ts';
 import type { Session } from '../auth/session.ts';
 
@@ -14,7 +19,8 @@ export function publicMembers(typeDefs: DocumentNode): { types: Set<string>; fie
   const types = new Set<string>();
   const fields = new Set<string>();
   for (const definition of typeDefs.definitions) {
-    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION)
+      continue;
     const type = definition as ObjectTypeDefinitionNode | ObjectTypeExtensionNode;
     if (hasPublic(type)) types.add(type.name.value);
     for (const field of type.fields ?? []) {
@@ -32,7 +38,11 @@ export function guardResolvers<T extends ResolverMap>(typeDefs: DocumentNode, re
   const { types, fields } = publicMembers(typeDefs);
   const guarded: ResolverMap = {};
   for (const [typeName, typeResolvers] of Object.entries(resolvers)) {
-    if (typeof typeResolvers !== 'object' || typeResolvers === null || !isPlainResolverObject(typeResolvers)) {
+    if (
+      typeof typeResolvers !== 'object' ||
+      typeResolvers === null ||
+      !isPlainResolverObject(typeResolvers)
+    ) {
       guarded[typeName] = typeResolvers;
       continue;
     }
@@ -40,7 +50,8 @@ export function guardResolvers<T extends ResolverMap>(typeDefs: DocumentNode, re
     for (const [fieldName, resolver] of Object.entries(typeResolvers)) {
       const isPublic = types.has(typeName) || fields.has(`${typeName}.${fieldName}`);
       if (typeof resolver !== 'function' || isPublic) wrapped[fieldName] = resolver;
-      else if (fieldName === '__resolveReference') wrapped[fieldName] = requireSessionForReference(resolver as ReferenceFn);
+      else if (fieldName === '__resolveReference')
+        wrapped[fieldName] = requireSessionForReference(resolver as ReferenceFn);
       else wrapped[fieldName] = requireSession(resolver as ResolverFn);
     }
     guarded[typeName] = wrapped;

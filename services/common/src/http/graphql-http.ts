@@ -36,7 +36,8 @@ export function graphqlRequestListener<TContext extends BaseContext>(
     try {
       const route = routes[url.pathname];
       if (route) return await route(request, response);
-      if (url.pathname !== '/graphql' && url.pathname !== '/') return sendJson(response, 404, { error: 'not found' });
+      if (url.pathname !== '/graphql' && url.pathname !== '/')
+        return sendJson(response, 404, { error: 'not found' });
 
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) {
@@ -48,7 +49,9 @@ export function graphqlRequestListener<TContext extends BaseContext>(
         try {
           body = JSON.parse(raw);
         } catch {
-          return sendJson(response, 400, { errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_REQUEST' } }] });
+          return sendJson(response, 400, {
+            errors: [{ message: 'Malformed JSON body', extensions: { code: 'BAD_REQUEST' } }],
+          });
         }
       }
       const result = await server.executeHTTPGraphQLRequest({
@@ -65,7 +68,10 @@ export function graphqlRequestListener<TContext extends BaseContext>(
       }
     } catch (error) {
       const status = (error as { status?: number }).status ?? 500;
-      if (!response.headersSent) sendJson(response, status, { errors: [{ message: status === 413 ? 'Request too large' : 'Internal error' }] });
+      if (!response.headersSent)
+        sendJson(response, status, {
+          errors: [{ message: status === 413 ? 'Request too large' : 'Internal error' }],
+        });
       else response.end();
     }
   };

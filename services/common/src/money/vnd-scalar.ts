@@ -3,7 +3,9 @@ import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 function toVnd(value: unknown): number {
   const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isSafeInteger(number)) {
-    throw new GraphQLError('Số tiền phải là số nguyên đồng (VND).', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('Số tiền phải là số nguyên đồng (VND).', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return number;
 }

@@ -118,7 +118,11 @@ export async function startSubgraph<TContext extends BaseContext>(
   };
 }
 
-async function sessionOf(request: IncomingMessage, verifier: TokenVerifier, em: EntityManager): Promise<Session> {
+async function sessionOf(
+  request: IncomingMessage,
+  verifier: TokenVerifier,
+  em: EntityManager,
+): Promise<Session> {
   try {
     const token = bearerToken(request.headers.authorization);
     if (!token) return Session.anonymous();
@@ -140,7 +144,9 @@ async function databaseReachable(orm: MikroORM): Promise<boolean> {
 }
 
 /** Entry point of a subgraph process: starts it and stops it cleanly on SIGINT/SIGTERM. */
-export async function runSubgraphMain<TContext extends BaseContext>(definition: SubgraphDefinition<TContext>): Promise<void> {
+export async function runSubgraphMain<TContext extends BaseContext>(
+  definition: SubgraphDefinition<TContext>,
+): Promise<void> {
   let running: RunningSubgraph;
   try {
     running = await startSubgraph(definition, process.env);
@@ -155,4 +161,3 @@ export async function runSubgraphMain<TContext extends BaseContext>(definition: 
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 }
-

@@ -27,7 +27,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         break;
       } catch (error) {
         // Two clones of one template started at the same instant can collide; the next try succeeds.
-        if (attempt >= 5 || !String((error as Error).message).includes('is being accessed by other users')) throw error;
+        if (attempt >= 5 || !String((error as Error).message).includes('is being accessed by other users'))
+          throw error;
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
       }
     }

@@ -9,7 +9,10 @@ export const PaymentLine = defineEntity({
   name: 'PaymentLine',
   tableName: 'payment_lines',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     personId: p.uuid(),
     entitlementId: p.uuid().nullable(),
     unitCode: p.string().length(5),

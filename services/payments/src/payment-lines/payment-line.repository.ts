@@ -17,7 +17,11 @@ export function createPaymentsByPersonLoader(em: EntityManager, scopePath: () =>
   });
 }
 
-export async function findPaymentList(em: EntityManager, unitPath: string, month: string): Promise<PaymentLine[]> {
+export async function findPaymentList(
+  em: EntityManager,
+  unitPath: string,
+  month: string,
+): Promise<PaymentLine[]> {
   return em
     .createQueryBuilder(PaymentLine, 'l')
     .where({ month })

@@ -17,7 +17,9 @@ describe('checkCitizenId', () => {
   });
 
   it('rejects a gender that disagrees with digit 4', () => {
-    expect(checkCitizenId('042056000123', { gender: 'female', birthYear: 1956 })?.message).toContain('Giới tính');
+    expect(checkCitizenId('042056000123', { gender: 'female', birthYear: 1956 })?.message).toContain(
+      'Giới tính',
+    );
   });
 
   it('rejects a birth year that disagrees with the century digit and YY', () => {

@@ -16,10 +16,15 @@ export type CitizenIdProblem = { message: string };
  * Số định danh cá nhân / CCCD: `PPP G YY RRRRRR`. G encodes sex and century (1900s: 0 male,
  * 1 female; 2000s: 2/3; 2100s: 4/5); YY the last two digits of the birth year. No check digit.
  */
-export function checkCitizenId(citizenId: string, person: { gender: Gender; birthYear: number }): CitizenIdProblem | undefined {
+export function checkCitizenId(
+  citizenId: string,
+  person: { gender: Gender; birthYear: number },
+): CitizenIdProblem | undefined {
   if (!/^\d{12}$/.test(citizenId)) return { message: 'Số CCCD phải gồm đúng 12 chữ số.' };
   if (!CCCD_PROVINCE_CODES.has(citizenId.slice(0, 3))) {
-    return { message: `Mã tỉnh nơi đăng ký khai sinh "${citizenId.slice(0, 3)}" trong số CCCD không tồn tại.` };
+    return {
+      message: `Mã tỉnh nơi đăng ký khai sinh "${citizenId.slice(0, 3)}" trong số CCCD không tồn tại.`,
+    };
   }
   const genderCentury = Number(citizenId[3]);
   const century = 1900 + Math.floor(genderCentury / 2) * 100;
@@ -30,7 +35,9 @@ export function checkCitizenId(citizenId: string, person: { gender: Gender; birt
   }
   const idYear = century + Number(citizenId.slice(4, 6));
   if (idYear !== person.birthYear) {
-    return { message: `Năm sinh ${person.birthYear} không khớp với số CCCD (năm sinh theo CCCD: ${idYear}).` };
+    return {
+      message: `Năm sinh ${person.birthYear} không khớp với số CCCD (năm sinh theo CCCD: ${idYear}).`,
+    };
   }
   return undefined;
 }

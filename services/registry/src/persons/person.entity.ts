@@ -9,7 +9,10 @@ export const Person = defineEntity({
   name: 'Person',
   tableName: 'persons',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     fullName: p.text(),
     birthYear: p.smallint(),
     birthDate: p.string().columnType('date').nullable(),
@@ -19,7 +22,10 @@ export const Person = defineEntity({
     address: p.text().nullable(),
     status: p.enum(PERSON_STATUS_VALUES).default('living'),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
   indexes: [{ properties: ['residenceUnitCode', 'id'] }],
 });

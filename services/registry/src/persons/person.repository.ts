@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Person } from './person.entity.ts';
 
-const SUBTREE = 'residence_unit_code in (select code from registry.administrative_units where path <@ ?::ltree)';
+const SUBTREE =
+  'residence_unit_code in (select code from registry.administrative_units where path <@ ?::ltree)';
 
 export function createPersonByIdLoader(em: EntityManager) {
   return new DataLoader<string, Person | null>(async (ids) => {
@@ -31,6 +32,9 @@ export async function findPersonsInSubtree(
   return { persons: rows.slice(0, page.first), totalCount, hasNextPage: rows.length > page.first };
 }
 
-export async function livingPersonWithCitizenId(em: EntityManager, citizenId: string): Promise<Person | null> {
+export async function livingPersonWithCitizenId(
+  em: EntityManager,
+  citizenId: string,
+): Promise<Person | null> {
   return em.findOne(Person, { citizenId, status: 'living' });
 }

@@ -38,7 +38,8 @@ export const personResolvers = {
     person: (_parent, args, context) => personInScope(args.id, context),
     persons: async (_parent, args, context) => {
       const first = args.first ?? 50;
-      if (first < 1 || first > MAX_PAGE) throw badInput('first', `Số bản ghi mỗi trang phải từ 1 đến ${MAX_PAGE}.`);
+      if (first < 1 || first > MAX_PAGE)
+        throw badInput('first', `Số bản ghi mỗi trang phải từ 1 đến ${MAX_PAGE}.`);
       const path = await scopePathFor(args.unitCode, context);
       const page = await findPersonsInSubtree(context.em, path, {
         first,
@@ -55,7 +56,10 @@ export const personResolvers = {
   },
   Mutation: {
     createPerson: (_parent, args, context) =>
-      createPerson(context.em, context.session, { ...args.input, gender: args.input.gender.toLowerCase() as Gender }),
+      createPerson(context.em, context.session, {
+        ...args.input,
+        gender: args.input.gender.toLowerCase() as Gender,
+      }),
   },
   Person: {
     __resolveReference: (reference, context) => personInScope(reference.id, context),

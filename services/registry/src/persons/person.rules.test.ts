@@ -11,8 +11,14 @@ describe('parseBirthDate', () => {
   });
 
   it('refuses impossible, future and unreadable dates, naming the field', () => {
-    expect(parseBirthDate('31/02/1950', today)).toMatchObject({ field: 'birthDate', message: expect.stringContaining('không tồn tại') });
-    expect(parseBirthDate('01/01/2027', today)).toMatchObject({ field: 'birthDate', message: expect.stringContaining('tương lai') });
+    expect(parseBirthDate('31/02/1950', today)).toMatchObject({
+      field: 'birthDate',
+      message: expect.stringContaining('không tồn tại'),
+    });
+    expect(parseBirthDate('01/01/2027', today)).toMatchObject({
+      field: 'birthDate',
+      message: expect.stringContaining('tương lai'),
+    });
     expect(parseBirthDate('March 1950', today)).toMatchObject({ field: 'birthDate' });
   });
 });
@@ -20,13 +26,22 @@ describe('parseBirthDate', () => {
 describe('validateNewPerson', () => {
   it('normalises the name to NFC with single spaces', () => {
     const decomposed = 'Nguye\u0302\u0303n  Va\u0306n An';
-    const result = validateNewPerson({ fullName: decomposed, birthDate: '1950', gender: 'male', residenceUnitCode: '18073' }, today);
+    const result = validateNewPerson(
+      { fullName: decomposed, birthDate: '1950', gender: 'male', residenceUnitCode: '18073' },
+      today,
+    );
     expect(result).toMatchObject({ person: { fullName: 'Nguyễn Văn An', birthYear: 1950, birthDate: null } });
   });
 
   it('reports every problem at once', () => {
     const result = validateNewPerson(
-      { fullName: '  ', birthDate: '1956', gender: 'female', citizenId: '042056000123', residenceUnitCode: '18073' },
+      {
+        fullName: '  ',
+        birthDate: '1956',
+        gender: 'female',
+        citizenId: '042056000123',
+        residenceUnitCode: '18073',
+      },
       today,
     );
     expect(result).toEqual({

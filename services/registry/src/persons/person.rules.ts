@@ -24,7 +24,10 @@ export type NewPerson = {
 export type FieldProblem = { field: string; message: string };
 
 /** A date of birth as officials write it: `dd/mm/yyyy`, ISO `yyyy-mm-dd`, or the year alone. */
-export function parseBirthDate(value: string, today: Date): { birthYear: number; birthDate: string | null } | FieldProblem {
+export function parseBirthDate(
+  value: string,
+  today: Date,
+): { birthYear: number; birthDate: string | null } | FieldProblem {
   const text = value.trim();
   let year: number;
   let month: number | undefined;
@@ -37,7 +40,10 @@ export function parseBirthDate(value: string, today: Date): { birthYear: number;
   } else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text))) {
     [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
   } else {
-    return { field: 'birthDate', message: 'Ngày sinh phải có dạng dd/mm/yyyy, yyyy-mm-dd hoặc chỉ năm sinh (yyyy).' };
+    return {
+      field: 'birthDate',
+      message: 'Ngày sinh phải có dạng dd/mm/yyyy, yyyy-mm-dd hoặc chỉ năm sinh (yyyy).',
+    };
   }
   if (year < 1880) return { field: 'birthDate', message: 'Năm sinh không hợp lệ.' };
   let iso: string | null = null;
@@ -49,12 +55,16 @@ export function parseBirthDate(value: string, today: Date): { birthYear: number;
     iso = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   }
   const todayIso = today.toISOString().slice(0, 10);
-  if ((iso ?? `${year}-01-01`) > todayIso) return { field: 'birthDate', message: 'Ngày sinh không được ở tương lai.' };
+  if ((iso ?? `${year}-01-01`) > todayIso)
+    return { field: 'birthDate', message: 'Ngày sinh không được ở tương lai.' };
   return { birthYear: year, birthDate: iso };
 }
 
 /** Validates and normalises a new person; returns every problem, each naming its field. */
-export function validateNewPerson(input: NewPersonInput, today: Date): { person: NewPerson } | { problems: FieldProblem[] } {
+export function validateNewPerson(
+  input: NewPersonInput,
+  today: Date,
+): { person: NewPerson } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const fullName = input.fullName.normalize('NFC').replace(/\s+/g, ' ').trim();
   if (!fullName) problems.push({ field: 'fullName', message: 'Họ và tên không được để trống.' });

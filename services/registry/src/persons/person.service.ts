@@ -6,7 +6,12 @@ import { livingPersonWithCitizenId } from './person.repository.ts';
 import { validateNewPerson, type NewPersonInput } from './person.rules.ts';
 
 /** Registers a new person in a commune within the caller's scope; writes nothing on any refusal. */
-export async function createPerson(em: EntityManager, session: Session, input: NewPersonInput, today = new Date()): Promise<Person> {
+export async function createPerson(
+  em: EntityManager,
+  session: Session,
+  input: NewPersonInput,
+  today = new Date(),
+): Promise<Person> {
   session.assert('person:write');
   const validated = validateNewPerson(input, today);
   if ('problems' in validated) {
@@ -20,9 +25,13 @@ export async function createPerson(em: EntityManager, session: Session, input: N
   }
   session.assertOnUnit('person:write', unit.path);
   if (person.citizenId && (await livingPersonWithCitizenId(em, person.citizenId))) {
-    throw new AppError('CONFLICT', 'Số CCCD này đã thuộc về một đối tượng khác đang còn sống trong hệ thống.', {
-      field: 'citizenId',
-    });
+    throw new AppError(
+      'CONFLICT',
+      'Số CCCD này đã thuộc về một đối tượng khác đang còn sống trong hệ thống.',
+      {
+        field: 'citizenId',
+      },
+    );
   }
   const created = em.create(Person, { ...person, status: 'living' });
   await em.flush();

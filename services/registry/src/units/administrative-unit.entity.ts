@@ -11,7 +11,10 @@ export const AdministrativeUnit = defineEntity({
   name: 'AdministrativeUnit',
   tableName: 'administrative_units',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     code: p.string().length(5),
     name: p.string(),
     fullName: p.string(),

@@ -19,7 +19,11 @@ export const unitResolvers = {
         AdministrativeUnit,
         {
           validTo: null,
-          ...(args.parentCode ? { parentCode: args.parentCode } : level ? {} : { level: 'province' as const }),
+          ...(args.parentCode
+            ? { parentCode: args.parentCode }
+            : level
+              ? {}
+              : { level: 'province' as const }),
           ...(level ? { level } : {}),
         },
         { orderBy: { code: 'asc' }, limit: 20_000 },
@@ -29,7 +33,8 @@ export const unitResolvers = {
   AdministrativeUnit: {
     __resolveReference: (reference, context) => context.loaders.unitByCode.load(reference.code),
     level: (unit) => LEVELS[unit.level],
-    parent: (unit, _args, context) => (unit.parentCode ? context.loaders.unitByCode.load(unit.parentCode) : null),
+    parent: (unit, _args, context) =>
+      unit.parentCode ? context.loaders.unitByCode.load(unit.parentCode) : null,
     children: (unit, _args, context) => context.loaders.unitChildren.load(unit.code),
     validFrom: (unit) => isoDate(unit.validFrom),
     validTo: (unit) => isoDate(unit.validTo),

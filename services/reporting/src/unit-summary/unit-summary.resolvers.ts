@@ -29,7 +29,11 @@ export const unitSummaryResolvers = {
     },
     publicFigures: async (_parent, args, context) => {
       const path = await unitPath(args.code, context);
-      const { beneficiaryCount, monthlyEntitlementTotal } = await unitFigures(context.em, path, currentMonthInVietnam());
+      const { beneficiaryCount, monthlyEntitlementTotal } = await unitFigures(
+        context.em,
+        path,
+        currentMonthInVietnam(),
+      );
       return { unit: { code: args.code }, beneficiaryCount, monthlyEntitlementTotal };
     },
   },
