@@ -31,13 +31,11 @@ export async function findEntitlementsInSubtree(em: EntityManager, unitPath: str
 export function createStandardLevelsLoader(em: EntityManager) {
   let levels: Promise<LevelRow[]> | undefined;
   return () =>
-    (levels ??= em
-      .find(StandardLevel, {}, { orderBy: { validFromMonth: 'asc' } })
-      .then((rows) =>
-        rows.map(({ validFromMonth, provinceCode, amount }): LevelRow => ({
-          validFromMonth,
-          provinceCode: provinceCode ?? null,
-          amount,
-        })),
-      ));
+    (levels ??= em.find(StandardLevel, {}, { orderBy: { validFromMonth: 'asc' } }).then((rows) =>
+      rows.map(({ validFromMonth, provinceCode, amount }): LevelRow => ({
+        validFromMonth,
+        provinceCode: provinceCode ?? null,
+        amount,
+      })),
+    ));
 }
