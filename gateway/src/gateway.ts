@@ -63,6 +63,8 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // Our main() drains and closes the database pool itself; Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     formatError: (formatted: GraphQLFormattedError) => {
       const {
         exception: _exception,

@@ -242,6 +242,28 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
       expect(answer.errors?.[0]?.message).toContain('hết hạn');
     }, 30_000);
 
+    it('answers 401 to a real token of this realm that was not issued for the graph (audience check)', async () => {
+      const token = await passwordGrant({
+        keycloakUrl: process.env.KEYCLOAK_URL!,
+        username: 'xa.18073',
+        password: DEMO_PASSWORD,
+        clientId: 'admin-cli',
+      });
+      const answer = await graphql(
+        stack.gateway.url,
+        `
+          {
+            persons(first: 1) {
+              totalCount
+            }
+          }
+        `,
+        { token },
+      );
+      expect(answer.status).toBe(401);
+      expect(answer.errors?.[0]?.message).toContain('aud');
+    });
+
     it('gives the subgraphs the same refusal when called directly with a bad token', async () => {
       const answer = await graphql(
         stack.subgraphs.payments!.url,

@@ -80,6 +80,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     ]),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // Our main() drains and closes the database pool itself; Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     // No Apollo Studio: federated traces would only cost time.
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
   });
