@@ -5,21 +5,18 @@ import {
   DEMO_PROVINCE_SYSTEM_CLIENT,
   passwordGrant,
 } from '@ansinh/infra';
-import pg from 'pg';
-import { graphql, startStack, tokenFor, type Stack } from '../support/stack.ts';
+import { graphql, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 
 async function personIdIn(communeCode: string): Promise<string> {
-  const client = new pg.Client({ connectionString: stack.database.url });
-  await client.connect();
-  const { rows } = await client.query(
+  const [row] = await sqlRows(
+    stack.database.url,
     `select p.id from registry.persons p join approvals.entitlements e on e.person_id = p.id
      where p.residence_unit_code = $1 order by p.id limit 1`,
     [communeCode],
   );
-  await client.end();
-  return rows[0].id;
+  return row!.id;
 }
 
 beforeAll(async () => {

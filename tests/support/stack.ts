@@ -1,6 +1,12 @@
 import { startGateway, type RunningGateway } from '@ansinh/gateway';
 import { DEMO_PASSWORD, passwordGrant, seedDemoData, SUBGRAPHS } from '@ansinh/infra';
-import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
+import {
+  startSubgraph,
+  type BaseContext,
+  type RunningSubgraph,
+  type SubgraphDefinition,
+} from '@ansinh/common';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
 
 export type Stack = {
@@ -44,6 +50,41 @@ export async function startStack(): Promise<Stack> {
       await database.drop();
     },
   };
+}
+
+export type SeededSubgraph = { database: TestDatabase; subgraph: RunningSubgraph; stop(): Promise<void> };
+
+/** One subgraph in this process, on its own database with the demo data (15 persons per demo commune). */
+export async function startSeededSubgraph<TContext extends BaseContext>(
+  definition: SubgraphDefinition<TContext>,
+  hooks: { onQuery?: (sql: string) => void } = {},
+): Promise<SeededSubgraph> {
+  const database = await createTestDatabase();
+  await seedDemoData(database.url, { personsPerCommune: 15 });
+  const subgraph = await startSubgraph(definition, testEnv(database.url), hooks);
+  return {
+    database,
+    subgraph,
+    async stop() {
+      await subgraph.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** Rows of one SQL statement, for checking what a test wrote (or did not write). */
+export async function sqlRows(
+  databaseUrl: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<Record<string, any>[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 const tokens = new Map<string, Promise<string>>();

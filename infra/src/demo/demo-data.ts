@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentMonth } from '@ansinh/common';
 import pg from 'pg';
 import { DEMO_COMMUNES, DEMO_UNITS, type DemoUnit } from './demo-units.ts';
 
@@ -42,12 +43,6 @@ function monthsBack(month: string, count: number): string {
   const [year, mon] = month.split('-').map(Number) as [number, number];
   const index = year * 12 + (mon - 1) - count;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
-function currentMonth(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' })
-    .format(now)
-    .slice(0, 7);
 }
 
 /**

@@ -22,9 +22,4 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
 };
 
 export { Entitlement, StandardLevel };
-export {
-  currentMonth,
-  isActiveIn,
-  monthlyAmount,
-  standardLevelFor,
-} from './entitlements/entitlement.rules.ts';
+export { isActiveIn, monthlyAmount, standardLevelFor } from './entitlements/entitlement.rules.ts';

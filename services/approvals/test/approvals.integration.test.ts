@@ -1,20 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
-import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
-import { seedDemoData } from '@ansinh/infra';
-import { graphql, testEnv, tokenFor } from '@ansinh/tests/support';
-import pg from 'pg';
+import { graphql, sqlRows, startSeededSubgraph, tokenFor, type SeededSubgraph } from '@ansinh/tests/support';
 import { approvalsSubgraph } from '../src/index.ts';
 
-let database: TestDatabase;
-let approvals: RunningSubgraph;
+let seeded: SeededSubgraph;
 const statements: string[] = [];
 
 async function personIds(limit: number): Promise<string[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  const { rows } = await client.query('select id from registry.persons order by id limit $1', [limit]);
-  await client.end();
+  const rows = await sqlRows(seeded.database.url, 'select id from registry.persons order by id limit $1', [
+    limit,
+  ]);
   return rows.map((row) => row.id);
 }
 
@@ -23,34 +17,27 @@ const ENTITIES = `query ($representations: [_Any!]!) {
 }`;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemoData(database.url, { personsPerCommune: 15 });
-  approvals = await startSubgraph(approvalsSubgraph, testEnv(database.url), {
-    onQuery: (sql) => statements.push(sql),
-  });
+  seeded = await startSeededSubgraph(approvalsSubgraph, { onQuery: (sql) => statements.push(sql) });
 });
 
-afterAll(async () => {
-  await approvals?.stop();
-  await database?.drop();
-});
+afterAll(() => seeded?.stop());
 
 describe('approvals subgraph on PostgreSQL', () => {
   it('resolves the entitlements of 50 persons in a constant number of SQL statements', async () => {
     const token = await tokenFor('tinh.42');
     const ids = await personIds(50);
-    await graphql(approvals.url, ENTITIES, {
+    await graphql(seeded.subgraph.url, ENTITIES, {
       token,
       variables: { representations: [{ __typename: 'Person', id: ids[0] }] },
     }); // warm-up
     statements.length = 0;
-    await graphql(approvals.url, ENTITIES, {
+    await graphql(seeded.subgraph.url, ENTITIES, {
       token,
       variables: { representations: ids.slice(0, 2).map((id) => ({ __typename: 'Person', id })) },
     });
     const forTwo = statements.length;
     statements.length = 0;
-    const answer = await graphql(approvals.url, ENTITIES, {
+    const answer = await graphql(seeded.subgraph.url, ENTITIES, {
       token,
       variables: { representations: ids.map((id) => ({ __typename: 'Person', id })) },
     });
@@ -67,7 +54,7 @@ describe('approvals subgraph on PostgreSQL', () => {
   it('computes the monthly amount at the standard level of the month asked for', async () => {
     const token = await tokenFor('tinh.42');
     const answer = await graphql(
-      approvals.url,
+      seeded.subgraph.url,
       `
         {
           entitlements(unitCode: "18073") {
@@ -91,7 +78,7 @@ describe('approvals subgraph on PostgreSQL', () => {
   it('refuses a malformed month, naming the argument', async () => {
     const token = await tokenFor('xa.18073');
     const answer = await graphql(
-      approvals.url,
+      seeded.subgraph.url,
       `
         {
           entitlements(activeInMonth: "11/2026") {
@@ -107,7 +94,7 @@ describe('approvals subgraph on PostgreSQL', () => {
   it("answers a commune user only its own commune's entitlements", async () => {
     const token = await tokenFor('xa.18073');
     const own = await graphql(
-      approvals.url,
+      seeded.subgraph.url,
       `
         {
           entitlements {
@@ -122,7 +109,7 @@ describe('approvals subgraph on PostgreSQL', () => {
       new Set(own.data!.entitlements.map((entitlement: { unitCode: string }) => entitlement.unitCode)),
     ).toEqual(new Set(['18073']));
     const other = await graphql(
-      approvals.url,
+      seeded.subgraph.url,
       `
         {
           entitlements(unitCode: "440") {
@@ -137,7 +124,7 @@ describe('approvals subgraph on PostgreSQL', () => {
 
   it('refuses anonymous callers', async () => {
     const answer = await graphql(
-      approvals.url,
+      seeded.subgraph.url,
       `
         {
           entitlements {

@@ -26,6 +26,7 @@ export { guardResolvers, publicMembers } from './graphql/guard-resolvers.ts';
 export { graphqlRequestListener, sendJson, type Route } from './http/graphql-http.ts';
 export { createLogger, type Logger } from './logging/logger.ts';
 export { VndScalar } from './money/vnd-scalar.ts';
+export { runUntilSignal } from './server/run-until-signal.ts';
 export {
   runSubgraphMain,
   startSubgraph,
@@ -34,3 +35,5 @@ export {
   type RunningSubgraph,
   type SubgraphDefinition,
 } from './server/subgraph.ts';
+export { subtreeFor } from './scope/unit-scope.ts';
+export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';

@@ -1,34 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
-import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
-import { clientCredentialsGrant, DEMO_PROVINCE_SYSTEM_CLIENT, seedDemoData } from '@ansinh/infra';
-import { graphql, testEnv, tokenFor } from '@ansinh/tests/support';
+import { currentMonth } from '@ansinh/common';
+import { clientCredentialsGrant, DEMO_PROVINCE_SYSTEM_CLIENT } from '@ansinh/infra';
+import { graphql, startSeededSubgraph, tokenFor, type SeededSubgraph } from '@ansinh/tests/support';
 import { paymentsSubgraph } from '../src/index.ts';
 
-let database: TestDatabase;
-let payments: RunningSubgraph;
-
-const currentMonth = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' })
-    .format(new Date())
-    .slice(0, 7);
+let seeded: SeededSubgraph;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemoData(database.url, { personsPerCommune: 15 });
-  payments = await startSubgraph(paymentsSubgraph, testEnv(database.url));
+  seeded = await startSeededSubgraph(paymentsSubgraph);
 });
 
-afterAll(async () => {
-  await payments?.stop();
-  await database?.drop();
-});
+afterAll(() => seeded?.stop());
 
 describe('payments subgraph on PostgreSQL', () => {
   it("gives a district the month's payment list of its communes only", async () => {
     const token = await tokenFor('huyen.436');
     const answer = await graphql(
-      payments.url,
+      seeded.subgraph.url,
       `
         query ($month: String!) {
           paymentLines(month: $month) {
@@ -57,7 +45,7 @@ describe('payments subgraph on PostgreSQL', () => {
   it('refuses a malformed month and a unit outside the scope', async () => {
     const token = await tokenFor('xa.18077');
     const badMonth = await graphql(
-      payments.url,
+      seeded.subgraph.url,
       `
         {
           paymentLines(month: "2026-13") {
@@ -69,7 +57,7 @@ describe('payments subgraph on PostgreSQL', () => {
     );
     expect(badMonth.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'month' });
     const otherUnit = await graphql(
-      payments.url,
+      seeded.subgraph.url,
       `
         {
           paymentLines(month: "2026-01", unitCode: "18073") {
@@ -89,7 +77,7 @@ describe('payments subgraph on PostgreSQL', () => {
       clientSecret: DEMO_PROVINCE_SYSTEM_CLIENT.clientSecret,
     });
     const answer = await graphql(
-      payments.url,
+      seeded.subgraph.url,
       `
         {
           paymentLines(month: "2026-01") {

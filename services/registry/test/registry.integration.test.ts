@@ -1,46 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
-import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
-import { seedDemoData } from '@ansinh/infra';
-import { graphql, testEnv, tokenFor } from '@ansinh/tests/support';
-import pg from 'pg';
+import { graphql, sqlRows, startSeededSubgraph, tokenFor, type SeededSubgraph } from '@ansinh/tests/support';
 import { registrySubgraph } from '../src/index.ts';
 
-let database: TestDatabase;
-let registry: RunningSubgraph;
+let seeded: SeededSubgraph;
 const statements: string[] = [];
 
 async function count(sql: string): Promise<number> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  const { rows } = await client.query(sql);
-  await client.end();
-  return Number(rows[0].count);
+  const [row] = await sqlRows(seeded.database.url, sql);
+  return Number(row!.count);
 }
 
 async function personIdIn(communeCode: string): Promise<string> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  const { rows } = await client.query(
+  const [row] = await sqlRows(
+    seeded.database.url,
     'select id from registry.persons where residence_unit_code = $1 limit 1',
     [communeCode],
   );
-  await client.end();
-  return rows[0].id;
+  return row!.id;
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemoData(database.url, { personsPerCommune: 15 });
-  registry = await startSubgraph(registrySubgraph, testEnv(database.url), {
-    onQuery: (sql) => statements.push(sql),
-  });
+  seeded = await startSeededSubgraph(registrySubgraph, { onQuery: (sql) => statements.push(sql) });
 });
 
-afterAll(async () => {
-  await registry?.stop();
-  await database?.drop();
-});
+afterAll(() => seeded?.stop());
 
 const PERSONS_PAGE = `query ($first: Int) {
   persons(first: $first) { totalCount edges { node { id fullName birthDate gender residenceUnit { name parent { name } } } } pageInfo { hasNextPage endCursor } }
@@ -49,12 +32,12 @@ const PERSONS_PAGE = `query ($first: Int) {
 describe('registry subgraph on PostgreSQL', () => {
   it('lists a page of 50 persons with their units in a constant number of SQL statements', async () => {
     const token = await tokenFor('tinh.42');
-    await graphql(registry.url, PERSONS_PAGE, { token, variables: { first: 1 } }); // warm-up: metadata and pool
+    await graphql(seeded.subgraph.url, PERSONS_PAGE, { token, variables: { first: 1 } }); // warm-up: metadata and pool
     statements.length = 0;
-    const small = await graphql(registry.url, PERSONS_PAGE, { token, variables: { first: 5 } });
+    const small = await graphql(seeded.subgraph.url, PERSONS_PAGE, { token, variables: { first: 5 } });
     const forFive = statements.length;
     statements.length = 0;
-    const page = await graphql(registry.url, PERSONS_PAGE, { token, variables: { first: 50 } });
+    const page = await graphql(seeded.subgraph.url, PERSONS_PAGE, { token, variables: { first: 50 } });
     expect(small.errors).toBeUndefined();
     expect(page.errors).toBeUndefined();
     expect(page.data!.persons.edges).toHaveLength(50);
@@ -67,7 +50,7 @@ describe('registry subgraph on PostgreSQL', () => {
   it('pages through with the cursor', async () => {
     const token = await tokenFor('huyen.436');
     const first = await graphql(
-      registry.url,
+      seeded.subgraph.url,
       `
         {
           persons(first: 20) {
@@ -86,7 +69,7 @@ describe('registry subgraph on PostgreSQL', () => {
       { token },
     );
     const rest = await graphql(
-      registry.url,
+      seeded.subgraph.url,
       `
         query ($after: String) {
           persons(first: 20, after: $after) {
@@ -115,7 +98,7 @@ describe('registry subgraph on PostgreSQL', () => {
     const token = await tokenFor('xa.18073');
     const otherId = await personIdIn('18229');
     const byQuery = await graphql(
-      registry.url,
+      seeded.subgraph.url,
       `
         query ($id: ID!) {
           person(id: $id) {
@@ -129,7 +112,7 @@ describe('registry subgraph on PostgreSQL', () => {
     expect(byQuery.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const byEntities = await graphql(
-      registry.url,
+      seeded.subgraph.url,
       `
         query ($representations: [_Any!]!) {
           _entities(representations: $representations) {
@@ -147,7 +130,7 @@ describe('registry subgraph on PostgreSQL', () => {
 
     const ownId = await personIdIn('18073');
     const own = await graphql(
-      registry.url,
+      seeded.subgraph.url,
       `
         query ($representations: [_Any!]!) {
           _entities(representations: $representations) {
@@ -166,7 +149,7 @@ describe('registry subgraph on PostgreSQL', () => {
   it('refuses listing a unit outside the scope', async () => {
     const token = await tokenFor('xa.18073');
     const answer = await graphql(
-      registry.url,
+      seeded.subgraph.url,
       `
         {
           persons(unitCode: "18229") {
@@ -197,7 +180,7 @@ describe('registry subgraph on PostgreSQL', () => {
     ])('refuses %s with a clear error and writes nothing', async (_label, change, field) => {
       const token = await tokenFor('xa.18073');
       const before = await count('select count(*) from registry.persons');
-      const answer = await graphql(registry.url, CREATE, {
+      const answer = await graphql(seeded.subgraph.url, CREATE, {
         token,
         variables: { input: { ...valid, ...change } },
       });
@@ -209,7 +192,7 @@ describe('registry subgraph on PostgreSQL', () => {
     it('refuses a commune outside the scope and writes nothing', async () => {
       const token = await tokenFor('xa.18073');
       const before = await count('select count(*) from registry.persons');
-      const answer = await graphql(registry.url, CREATE, {
+      const answer = await graphql(seeded.subgraph.url, CREATE, {
         token,
         variables: { input: { ...valid, residenceUnitCode: '18229' } },
       });
@@ -220,14 +203,14 @@ describe('registry subgraph on PostgreSQL', () => {
     it('refuses roles without the right to register persons', async () => {
       const token = await tokenFor('huyen.436');
       const before = await count('select count(*) from registry.persons');
-      const answer = await graphql(registry.url, CREATE, { token, variables: { input: valid } });
+      const answer = await graphql(seeded.subgraph.url, CREATE, { token, variables: { input: valid } });
       expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(await count('select count(*) from registry.persons')).toBe(before);
     });
 
     it('registers a person, then refuses the same CCCD for a second living person', async () => {
       const token = await tokenFor('xa.18073');
-      const created = await graphql(registry.url, CREATE, { token, variables: { input: valid } });
+      const created = await graphql(seeded.subgraph.url, CREATE, { token, variables: { input: valid } });
       expect(created.errors).toBeUndefined();
       expect(created.data!.createPerson).toMatchObject({
         fullName: 'Trần Thị Bình',
@@ -236,7 +219,7 @@ describe('registry subgraph on PostgreSQL', () => {
       });
       expect(await count(`select count(*) from registry.persons where citizen_id = '042150009876'`)).toBe(1);
 
-      const again = await graphql(registry.url, CREATE, {
+      const again = await graphql(seeded.subgraph.url, CREATE, {
         token,
         variables: { input: { ...valid, fullName: 'Người Khác' } },
       });

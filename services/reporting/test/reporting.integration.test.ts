@@ -1,43 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
-import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
-import { seedDemoData } from '@ansinh/infra';
-import { graphql, testEnv, tokenFor } from '@ansinh/tests/support';
-import pg from 'pg';
+import { currentMonth } from '@ansinh/common';
+import { graphql, sqlRows, startSeededSubgraph, tokenFor, type SeededSubgraph } from '@ansinh/tests/support';
 import { reportingSubgraph } from '../src/index.ts';
 
-let database: TestDatabase;
-let reporting: RunningSubgraph;
-
-const currentMonth = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit' })
-    .format(new Date())
-    .slice(0, 7);
+let seeded: SeededSubgraph;
 
 async function one(sql: string, params: unknown[] = []): Promise<number> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  const { rows } = await client.query(sql, params);
-  await client.end();
-  return Number(Object.values(rows[0])[0]);
+  const [row] = await sqlRows(seeded.database.url, sql, params);
+  return Number(Object.values(row!)[0]);
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemoData(database.url, { personsPerCommune: 15 });
-  reporting = await startSubgraph(reportingSubgraph, testEnv(database.url));
+  seeded = await startSeededSubgraph(reportingSubgraph);
 });
 
-afterAll(async () => {
-  await reporting?.stop();
-  await database?.drop();
-});
+afterAll(() => seeded?.stop());
 
 describe('reporting subgraph over the published views', () => {
   it("sums a district's subtree for the month", async () => {
     const month = currentMonth();
     const answer = await graphql(
-      reporting.url,
+      seeded.subgraph.url,
       `
         query ($month: String) {
           unitSummary(code: "436", month: $month) {
@@ -85,7 +68,7 @@ describe('reporting subgraph over the published views', () => {
   it('refuses a unit outside the scope and a malformed month', async () => {
     const token = await tokenFor('huyen.436');
     const other = await graphql(
-      reporting.url,
+      seeded.subgraph.url,
       `
         {
           unitSummary(code: "440") {
@@ -97,7 +80,7 @@ describe('reporting subgraph over the published views', () => {
     );
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const badMonth = await graphql(
-      reporting.url,
+      seeded.subgraph.url,
       `
         {
           unitSummary(code: "436", month: "2026-1") {
@@ -109,7 +92,7 @@ describe('reporting subgraph over the published views', () => {
     );
     expect(badMonth.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'month' });
     const unknown = await graphql(
-      reporting.url,
+      seeded.subgraph.url,
       `
         {
           unitSummary(code: "99999") {
@@ -124,7 +107,7 @@ describe('reporting subgraph over the published views', () => {
 
   it('publishes figures without a token', async () => {
     const answer = await graphql(
-      reporting.url,
+      seeded.subgraph.url,
       `
         {
           publicFigures(code: "42") {

@@ -1,15 +1,9 @@
-import { badInput, forbidden } from '@ansinh/common';
+import { badInput, monthArgument, subtreeFor } from '@ansinh/common';
 import type { ApprovalsContext } from '../context.ts';
-import type { Entitlement } from './entitlement.entity.ts';
 import type { EntitlementStatus, Resolvers } from '../generated/resolvers-types.ts';
+import type { Entitlement } from './entitlement.entity.ts';
 import { findEntitlementsInSubtree } from './entitlement.repository.ts';
-import { currentMonth, isActiveIn, isMonth, monthlyAmount, standardLevelFor } from './entitlement.rules.ts';
-
-function monthArgument(month: string | null | undefined, field = 'month'): string {
-  if (month == null) return currentMonth();
-  if (!isMonth(month)) throw badInput(field, 'Tháng phải có dạng YYYY-MM, ví dụ 2026-11.');
-  return month;
-}
+import { isActiveIn, monthlyAmount, standardLevelFor } from './entitlement.rules.ts';
 
 async function standardLevelOf(
   entitlement: Entitlement,
@@ -28,14 +22,12 @@ async function standardLevelOf(
 export const entitlementResolvers = {
   Query: {
     entitlements: async (_parent, args, context) => {
-      const scope = context.session.assert('entitlement:read');
-      let path = scope;
-      if (args.unitCode) {
-        const unitPath = await context.loaders.unitPath.load(args.unitCode);
-        if (!unitPath) throw badInput('unitCode', `Không tìm thấy đơn vị có mã "${args.unitCode}".`);
-        if (!context.session.covers(unitPath)) throw forbidden();
-        path = unitPath;
-      }
+      const path = await subtreeFor(
+        context.session,
+        'entitlement:read',
+        args.unitCode,
+        context.loaders.unitPath,
+      );
       const rows = await findEntitlementsInSubtree(context.em, path);
       if (args.activeInMonth == null) return rows;
       const month = monthArgument(args.activeInMonth, 'activeInMonth');
@@ -51,10 +43,10 @@ export const entitlementResolvers = {
   Entitlement: {
     coefficient: (entitlement) => entitlement.coefficientHundredths / 100,
     standardLevel: (entitlement, args, context) =>
-      standardLevelOf(entitlement, monthArgument(args.month), context),
+      standardLevelOf(entitlement, monthArgument(args.month, 'month'), context),
     monthlyAmount: async (entitlement, args, context) =>
       monthlyAmount(
-        await standardLevelOf(entitlement, monthArgument(args.month), context),
+        await standardLevelOf(entitlement, monthArgument(args.month, 'month'), context),
         entitlement.coefficientHundredths,
       ),
     status: (entitlement) => entitlement.status.toUpperCase() as EntitlementStatus,

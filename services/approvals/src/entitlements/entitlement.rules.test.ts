@@ -1,11 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  currentMonth,
-  isActiveIn,
-  monthlyAmount,
-  standardLevelFor,
-  type LevelRow,
-} from './entitlement.rules.ts';
+import { isActiveIn, monthlyAmount, standardLevelFor, type LevelRow } from './entitlement.rules.ts';
 
 const LEVELS: LevelRow[] = [
   { validFromMonth: '2021-07', provinceCode: null, amount: 360_000 },
@@ -43,12 +37,5 @@ describe('isActiveIn', () => {
     expect(isActiveIn(entitlement, '2025-08')).toBe(true);
     expect(isActiveIn(entitlement, '2025-09')).toBe(false);
     expect(isActiveIn({ ...entitlement, status: 'suspended' }, '2025-05')).toBe(false);
-  });
-});
-
-describe('currentMonth', () => {
-  it('is the month in Vietnam, not in UTC', () => {
-    expect(currentMonth(new Date('2026-11-30T18:00:00Z'))).toBe('2026-12');
-    expect(currentMonth(new Date('2026-11-30T16:00:00Z'))).toBe('2026-11');
   });
 });

@@ -1,24 +1,6 @@
-export type Month = string; // YYYY-MM
+import type { Month } from '@ansinh/common';
 
 export type LevelRow = { validFromMonth: Month; provinceCode: string | null; amount: number };
-
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-export function isMonth(value: string): boolean {
-  return MONTH.test(value);
-}
-
-/** The current month in Vietnam (Asia/Ho_Chi_Minh), whatever the server's time zone. */
-export function currentMonth(now: Date = new Date()): Month {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(now);
-  const year = parts.find((part) => part.type === 'year')!.value;
-  const month = parts.find((part) => part.type === 'month')!.value;
-  return `${year}-${month}`;
-}
 
 /**
  * The standard level in force in `month` for a province: the latest level that took effect by

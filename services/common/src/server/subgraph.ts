@@ -18,6 +18,7 @@ import { createErrorFormatter } from '../errors/format-error.ts';
 import { guardResolvers } from '../graphql/guard-resolvers.ts';
 import { graphqlRequestListener, sendJson } from '../http/graphql-http.ts';
 import { createLogger } from '../logging/logger.ts';
+import { runUntilSignal } from './run-until-signal.ts';
 
 /** What every resolver receives; subgraphs add their dataloaders and repositories. */
 export type BaseContext = {
@@ -145,21 +146,9 @@ async function databaseReachable(orm: MikroORM): Promise<boolean> {
   }
 }
 
-/** Entry point of a subgraph process: starts it and stops it cleanly on SIGINT/SIGTERM. */
-export async function runSubgraphMain<TContext extends BaseContext>(
+/** Entry point of a subgraph process. */
+export function runSubgraphMain<TContext extends BaseContext>(
   definition: SubgraphDefinition<TContext>,
 ): Promise<void> {
-  let running: RunningSubgraph;
-  try {
-    running = await startSubgraph(definition, process.env);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  }
-  const shutdown = async () => {
-    await running.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  return runUntilSignal(() => startSubgraph(definition, process.env));
 }
