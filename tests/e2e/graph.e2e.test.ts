@@ -94,7 +94,7 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
         variables: { id: otherId },
       });
       expect(person.data?.person ?? null).toBeNull();
-      expect(person.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(person.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       const summary = await graphql(
         stack.gateway.url,
         `
@@ -131,7 +131,7 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
         token,
         variables: { id: await personIdIn('18235') },
       });
-      expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     });
 
     it("gives no entitlements or payments of another commune's person through the other subgraphs' _entities", async () => {

@@ -72,6 +72,14 @@ export async function startSeededSubgraph<TContext extends BaseContext>(
   };
 }
 
+/**
+ * Statements that read or write data, leaving out the transaction and session statements that
+ * MikroORM wraps around each query to apply the row-level-security scope.
+ */
+export function dataStatements(statements: readonly string[]): string[] {
+  return statements.filter((sql) => !/\b(begin|commit|rollback)\b|set local role|set_config\(/i.test(sql));
+}
+
 /** Rows of one SQL statement, for checking what a test wrote (or did not write). */
 export async function sqlRows(
   databaseUrl: string,

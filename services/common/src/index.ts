@@ -35,5 +35,12 @@ export {
   type RunningSubgraph,
   type SubgraphDefinition,
 } from './server/subgraph.ts';
+export {
+  SCOPE_SETTING,
+  scopeSessionContext,
+  subgraphRole,
+  unitInScopeSql,
+  unitScopePolicy,
+} from './scope/row-level-security.ts';
 export { subtreeFor } from './scope/unit-scope.ts';
 export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { VndScalar, type SubgraphDefinition } from '@ansinh/common';
 import { gql } from 'graphql-tag';
 import { createReportingContext, type ReportingContext } from './context.ts';
-import { unitSummaryResolvers } from './unit-summary/unit-summary.resolvers.ts';
+import { REPORTING_SCHEMA, unitSummaryResolvers } from './unit-summary/unit-summary.resolvers.ts';
 
 export const reportingTypeDefs = gql(
   readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
@@ -13,7 +13,7 @@ export const reportingTypeDefs = gql(
 export const reportingSubgraph: SubgraphDefinition<ReportingContext> = {
   name: 'reporting',
   defaultPort: 4004,
-  schema: 'reporting',
+  schema: REPORTING_SCHEMA,
   typeDefs: reportingTypeDefs,
   resolvers: { VND: VndScalar, ...unitSummaryResolvers },
   entities: [],

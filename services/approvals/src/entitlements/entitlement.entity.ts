@@ -1,3 +1,4 @@
+import { unitScopePolicy } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
@@ -40,5 +41,6 @@ export const Entitlement = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
   },
   indexes: [{ properties: ['personId'] }, { properties: ['unitCode', 'status'] }],
+  policies: [unitScopePolicy<{ unitCode: string }>('unitCode')],
 });
 export type Entitlement = InferEntity<typeof Entitlement>;

@@ -38,8 +38,10 @@ export function subgraphOrmConfig(options: SubgraphOrmOptions): Options {
       silent: true,
     },
     // A subgraph's migrations describe its own schema only; the others belong to their owners.
+    // Published views (v_*) are contracts written by hand in migrations; the diff leaves them alone.
     schemaGenerator: {
       ignoreSchema: [...SUBGRAPH_SCHEMAS, 'public'].filter((schema) => schema !== options.schema),
+      skipViews: [/(^|\.)v_/],
     },
     debug: options.onQuery ? ['query'] : false,
     loggerFactory: (loggerOptions) => {

@@ -6,24 +6,20 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * (the current unit with that code; codes were reused after the 2025 reform).
  */
 export async function unitPathOf(em: EntityManager, unitCode: string): Promise<string | undefined> {
-  const rows = await em
-    .getConnection()
-    .execute<{ path: string }[]>(
-      'select path from registry.v_units where code = ? order by valid_to is null desc, valid_from desc limit 1',
-      [unitCode],
-    );
+  const rows = await em.execute<{ path: string }[]>(
+    'select path from registry.v_units where code = ? order by valid_to is null desc, valid_from desc limit 1',
+    [unitCode],
+  );
   return rows[0]?.path;
 }
 
 /** Paths of current units by code, batched per request (for scope checks on other subgraphs' data). */
 export function createUnitPathLoader(em: EntityManager) {
   return new DataLoader<string, string | undefined>(async (codes) => {
-    const rows = await em
-      .getConnection()
-      .execute<{ code: string; path: string }[]>(
-        'select code, path from registry.v_units where code in (?) and valid_to is null',
-        [[...codes]],
-      );
+    const rows = await em.execute<{ code: string; path: string }[]>(
+      'select code, path from registry.v_units where code in (?) and valid_to is null',
+      [[...codes]],
+    );
     const byCode = new Map(rows.map((row) => [row.code, row.path]));
     return codes.map((code) => byCode.get(code));
   });

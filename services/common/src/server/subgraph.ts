@@ -16,6 +16,7 @@ import { unitPathOf } from '../db/unit-scope.ts';
 import { AppError, toGraphQLError } from '../errors/app-error.ts';
 import { createErrorFormatter } from '../errors/format-error.ts';
 import { guardResolvers } from '../graphql/guard-resolvers.ts';
+import { scopeSessionContext } from '../scope/row-level-security.ts';
 import { graphqlRequestListener, sendJson } from '../http/graphql-http.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runUntilSignal } from './run-until-signal.ts';
@@ -92,6 +93,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     const requestId = String(request.headers['x-request-id'] ?? randomUUID());
     const em = orm.em.fork() as EntityManager;
     const session = await sessionOf(request, verifier, em);
+    em.setSessionContext(scopeSessionContext(definition.schema, session.scopePath));
     return definition.createContext({ em, session, logger: logger.child({ requestId }), requestId });
   };
 

@@ -1,3 +1,4 @@
+import { unitScopePolicy } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
@@ -27,5 +28,6 @@ export const PaymentLine = defineEntity({
   },
   uniques: [{ properties: ['personId', 'month', 'unitCode'] }],
   indexes: [{ properties: ['unitCode', 'month'] }],
+  policies: [unitScopePolicy<{ unitCode: string }>('unitCode')],
 });
 export type PaymentLine = InferEntity<typeof PaymentLine>;

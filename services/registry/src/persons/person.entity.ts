@@ -1,3 +1,4 @@
+import { unitScopePolicy } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
@@ -28,6 +29,15 @@ export const Person = defineEntity({
       .onUpdate(() => new Date()),
   },
   indexes: [{ properties: ['residenceUnitCode', 'id'] }],
+  // One CCCD cannot belong to two living persons.
+  uniques: [
+    {
+      name: 'persons_living_citizen_id_unique',
+      properties: ['citizenId'],
+      where: "status = 'living' and citizen_id is not null",
+    },
+  ],
+  policies: [unitScopePolicy<{ residenceUnitCode: string }>('residenceUnitCode')],
 });
 
 export type Person = InferEntity<typeof Person>;

@@ -18,7 +18,8 @@ const decodeCursor = (cursor: string) => {
 async function personInScope(id: string, context: RegistryContext): Promise<Person> {
   context.session.assert('person:read');
   const person = /^[0-9a-f-]{36}$/i.test(id) ? await context.loaders.personById.load(id) : null;
-  if (!person) throw notFound('Không tìm thấy đối tượng.');
+  // Row-level security hides persons outside the scope, so they are simply not found.
+  if (!person) throw notFound('Không tìm thấy đối tượng trong phạm vi đơn vị của bạn.');
   const unit = await context.loaders.unitByCode.load(person.residenceUnitCode);
   if (!context.session.covers(unit?.path)) throw forbidden('Đối tượng này không thuộc đơn vị của bạn.');
   return person;

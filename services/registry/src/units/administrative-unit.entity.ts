@@ -26,7 +26,10 @@ export const AdministrativeUnit = defineEntity({
     validTo: p.date().nullable(),
   },
   uniques: [{ properties: ['code', 'validFrom'] }],
-  indexes: [{ properties: ['parentCode'] }],
+  indexes: [
+    { properties: ['parentCode'] },
+    { name: 'administrative_units_path_gist', properties: ['path'], type: 'gist' },
+  ],
 });
 
 export type AdministrativeUnit = InferEntity<typeof AdministrativeUnit>;

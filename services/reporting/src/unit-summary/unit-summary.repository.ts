@@ -16,7 +16,7 @@ type Row = Record<keyof UnitFigures, string | number>;
  * `registry.v_person_units`, `approvals.v_active_entitlements`, `payments.v_payment_lines`).
  */
 export async function unitFigures(em: EntityManager, unitPath: string, month: string): Promise<UnitFigures> {
-  const [row] = await em.getConnection().execute<Row[]>(
+  const [row] = await em.execute<Row[]>(
     `with subtree as (select code from registry.v_units where path <@ ?::ltree)
      select
        (select count(*) from registry.v_person_units pu

@@ -1,7 +1,9 @@
-import { currentMonth, forbidden, monthArgument, notFound } from '@ansinh/common';
+import { currentMonth, forbidden, monthArgument, notFound, scopeSessionContext } from '@ansinh/common';
 import type { ReportingContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { unitFigures } from './unit-summary.repository.ts';
+
+export const REPORTING_SCHEMA = 'reporting';
 
 async function unitPath(code: string, context: ReportingContext): Promise<string> {
   const path = await context.loaders.unitPath.load(code);
@@ -20,8 +22,11 @@ export const unitSummaryResolvers = {
     },
     publicFigures: async (_parent, args, context) => {
       const path = await unitPath(args.code, context);
+      // Public aggregates of any unit: counted in a database scope of that unit, whoever asks.
+      const unitScoped = context.em.fork();
+      unitScoped.setSessionContext(scopeSessionContext(REPORTING_SCHEMA, path));
       const { beneficiaryCount, monthlyEntitlementTotal } = await unitFigures(
-        context.em,
+        unitScoped,
         path,
         currentMonth(),
       );
