@@ -7,6 +7,7 @@ export const gatewayEnvSchema = baseEnvSchema
   .omit({ DATABASE_URL: true })
   .extend({
     PORT: port(4000),
+    MAX_QUERY_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
     REGISTRY_URL: subgraphUrl(4001),
     APPROVALS_URL: subgraphUrl(4002),
     PAYMENTS_URL: subgraphUrl(4003),

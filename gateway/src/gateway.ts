@@ -6,6 +6,7 @@ import {
   AppError,
   bearerToken,
   createLogger,
+  depthLimit,
   graphqlRequestListener,
   issuerOf,
   sendJson,
@@ -63,6 +64,7 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit(config.MAX_QUERY_DEPTH)],
     // Our main() drains and closes the database pool itself; Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
     formatError: (formatted: GraphQLFormattedError) => {

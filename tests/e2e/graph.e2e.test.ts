@@ -277,6 +277,14 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
     });
   });
 
+  it('refuses a query nested deeper than the gateway allows, before asking any subgraph', async () => {
+    const nested = Array.from({ length: 13 }).reduce<string>((inner) => `children { code ${inner} }`, 'code');
+    const answer = await graphql(stack.gateway.url, `{ administrativeUnit(code: "42") { ${nested} } }`);
+    expect(answer.status).toBe(400);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(answer.errors?.[0]?.message).toContain('tối đa 12');
+  });
+
   it('reports health and readiness', async () => {
     const base = stack.gateway.url.replace('/graphql', '');
     expect((await fetch(`${base}/health`)).status).toBe(200);

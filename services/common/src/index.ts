@@ -22,6 +22,7 @@ export {
   type ErrorCode,
 } from './errors/app-error.ts';
 export { createErrorFormatter } from './errors/format-error.ts';
+export { depthLimit } from './graphql/depth-limit.ts';
 export { guardResolvers, publicMembers } from './graphql/guard-resolvers.ts';
 export { graphqlRequestListener, sendJson, type Route } from './http/graphql-http.ts';
 export { createLogger, type Logger } from './logging/logger.ts';
