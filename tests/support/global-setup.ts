@@ -1,7 +1,17 @@
 import pg from 'pg';
 import { ensureKeycloak, ensurePostgres, migrateAll, repoRoot, withDatabase } from '@ansinh/infra';
 
-const TEMPLATE_DATABASE = 'ansinh_test_template';
+/** Databases of one test run carry its process id, so runs sharing one PostgreSQL keep apart. */
+const runDatabase = /^(?:ansinh_test_template|test)_(\d+)(?:_[0-9a-f]+)?$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * Starts what the tests need once for the whole run: PostgreSQL (DATABASE_URL, else embedded) with
@@ -14,20 +24,35 @@ export default async function globalSetup(): Promise<void> {
   const keycloakStarting = ensureKeycloak({ keycloakUrl: process.env.KEYCLOAK_URL, repoRoot, log });
   keycloakStarting.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
   const postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log });
-  const templateUrl = withDatabase(postgres.url, TEMPLATE_DATABASE);
+  const template = `ansinh_test_template_${process.pid}`;
   const admin = new pg.Client({ connectionString: withDatabase(postgres.url, 'postgres') });
   await admin.connect();
-  const stale = await admin.query(`select datname from pg_database where datname like 'test\\_%'`);
-  for (const { datname } of stale.rows)
-    await admin.query(`drop database if exists "${datname}" with (force)`);
-  await admin.query(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
-  await admin.query(`create database ${TEMPLATE_DATABASE}`);
-  await admin.end();
-  await migrateAll(templateUrl, log);
+  const dropDatabases = async (names: string[]) => {
+    for (const name of names) await admin.query(`drop database if exists "${name}" with (force)`);
+  };
+  // Leftovers of runs that were killed before their teardown.
+  const { rows } = await admin.query<{ datname: string }>('select datname from pg_database');
+  await dropDatabases(
+    rows
+      .map((row) => row.datname)
+      .filter((name) => {
+        const pid = runDatabase.exec(name)?.[1];
+        return pid !== undefined && !alive(Number(pid));
+      }),
+  );
+  await admin.query(`create database "${template}"`);
+  await migrateAll(withDatabase(postgres.url, template), log);
   const keycloak = await keycloakStarting;
-  process.env.ANSINH_TEST_TEMPLATE_URL = templateUrl;
+  process.env.ANSINH_TEST_TEMPLATE_URL = withDatabase(postgres.url, template);
   process.env.KEYCLOAK_URL = keycloak.url;
   (globalThis as { __ansinhStop?: () => Promise<void> }).__ansinhStop = async () => {
+    const { rows: remaining } = await admin.query<{ datname: string }>('select datname from pg_database');
+    await dropDatabases(
+      remaining
+        .map((row) => row.datname)
+        .filter((name) => runDatabase.exec(name)?.[1] === String(process.pid)),
+    );
+    await admin.end();
     await keycloak.stop();
     await postgres.stop();
   };

@@ -12,10 +12,14 @@ import { approvalsSubgraph } from '../src/index.ts';
 let seeded: SeededSubgraph;
 const statements: string[] = [];
 
+/** Persons with entitlements first, so that even the smallest batch exercises every loader. */
 async function personIds(limit: number): Promise<string[]> {
-  const rows = await sqlRows(seeded.database.url, 'select id from registry.persons order by id limit $1', [
-    limit,
-  ]);
+  const rows = await sqlRows(
+    seeded.database.url,
+    `select p.id from registry.persons p
+     order by exists (select 1 from approvals.entitlements e where e.person_id = p.id) desc, p.id limit $1`,
+    [limit],
+  );
   return rows.map((row) => row.id);
 }
 
