@@ -9,5 +9,6 @@ export {
 } from './keycloak/keycloak.ts';
 export { migrateAll } from './migrate.ts';
 export { ensurePostgres, withDatabase, type RunningPostgres } from './postgres/postgres.ts';
+export { pidAlive } from './process/pid-alive.ts';
 export { repoRoot } from './repo-root.ts';
 export { SUBGRAPHS } from './subgraphs.ts';

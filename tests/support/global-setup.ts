@@ -1,17 +1,8 @@
 import pg from 'pg';
-import { ensureKeycloak, ensurePostgres, migrateAll, repoRoot, withDatabase } from '@ansinh/infra';
+import { ensureKeycloak, ensurePostgres, migrateAll, pidAlive, repoRoot, withDatabase } from '@ansinh/infra';
 
 /** Databases of one test run carry its process id, so runs sharing one PostgreSQL keep apart. */
 const runDatabase = /^(?:ansinh_test_template|test)_(\d+)(?:_[0-9a-f]+)?$/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Starts what the tests need once for the whole run: PostgreSQL (DATABASE_URL, else embedded) with
@@ -37,7 +28,7 @@ export default async function globalSetup(): Promise<void> {
       .map((row) => row.datname)
       .filter((name) => {
         const pid = runDatabase.exec(name)?.[1];
-        return pid !== undefined && !alive(Number(pid));
+        return pid !== undefined && !pidAlive(Number(pid));
       }),
   );
   await admin.query(`create database "${template}"`);

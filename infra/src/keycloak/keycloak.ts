@@ -21,6 +21,7 @@ import {
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pidAlive } from '../process/pid-alive.ts';
 
 export const KEYCLOAK_VERSION = '26.7.3';
 export const REALM = 'ansinh';
@@ -128,15 +129,6 @@ async function probe(url: string): Promise<Probe> {
             : error.message
           : String(error),
     };
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
