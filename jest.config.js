@@ -24,6 +24,7 @@ export default {
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   transform: { '^.+\\.ts$': swc },
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
   projects: [
     project('common', '<rootDir>/services/common'),
     project('registry', '<rootDir>/services/registry'),

@@ -10,7 +10,9 @@ const runDatabase = /^(?:ansinh_test_template|test)_(\d+)(?:_[0-9a-f]+)?$/;
  * Workers inherit the environment set here.
  */
 export default async function globalSetup(): Promise<void> {
-  const log = (line: string) => process.stderr.write(`[test setup] ${line}\n`);
+  // Quiet once the run is under way, so that jest's summary stays the last thing printed.
+  let settingUp = true;
+  const log = (line: string) => settingUp && process.stderr.write(`[test setup] ${line}\n`);
   process.stderr.write(`\n[test setup] Node ${process.version}\n`);
   const keycloakStarting = ensureKeycloak({ keycloakUrl: process.env.KEYCLOAK_URL, repoRoot, log });
   keycloakStarting.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
@@ -36,6 +38,7 @@ export default async function globalSetup(): Promise<void> {
   const keycloak = await keycloakStarting;
   process.env.ANSINH_TEST_TEMPLATE_URL = withDatabase(postgres.url, template);
   process.env.KEYCLOAK_URL = keycloak.url;
+  settingUp = false;
   (globalThis as { __ansinhStop?: () => Promise<void> }).__ansinhStop = async () => {
     const { rows: remaining } = await admin.query<{ datname: string }>('select datname from pg_database');
     await dropDatabases(
