@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Tests walk GraphQL answers as untyped JSON.
-    files: ['**/*.test.ts', 'tests/**/*.ts', '**/support/**/*.ts'],
+    files: ['**/*.test.ts', '**/support/**/*.ts', '**/bench/**/*.ts', '**/e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

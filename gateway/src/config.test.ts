@@ -17,4 +17,19 @@ describe('gateway config', () => {
   it('refuses a malformed Keycloak address', () => {
     expect(() => loadGatewayConfig({ KEYCLOAK_URL: 'not a url' })).toThrow(/KEYCLOAK_URL/);
   });
+
+  it('refuses loopback subgraph addresses in production, however written', () => {
+    const production = {
+      NODE_ENV: 'production',
+      KEYCLOAK_URL: 'https://id.example.vn',
+      REGISTRY_URL: 'http://localhost:4001/graphql',
+      APPROVALS_URL: 'http://approvals.internal:4002/graphql',
+      PAYMENTS_URL: 'http://payments.internal:4003/graphql',
+      REPORTING_URL: 'http://reporting.internal:4004/graphql',
+    };
+    expect(() => loadGatewayConfig(production)).toThrow(/REGISTRY_URL: must be set explicitly/);
+    expect(
+      loadGatewayConfig({ ...production, REGISTRY_URL: 'http://registry.internal:4001/graphql' }).HOST,
+    ).toBe('127.0.0.1');
+  });
 });

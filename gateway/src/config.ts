@@ -17,8 +17,12 @@ export const gatewayEnvSchema = baseEnvSchema
     // Local defaults are for development; production names every subgraph explicitly.
     if (config.NODE_ENV !== 'production') return;
     for (const name of ['REGISTRY_URL', 'APPROVALS_URL', 'PAYMENTS_URL', 'REPORTING_URL'] as const) {
-      if (config[name].includes('127.0.0.1')) {
-        context.addIssue({ code: 'custom', path: [name], message: 'must be set explicitly in production' });
+      if (/\/\/(127\.|localhost|\[::1\])/.test(config[name])) {
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'must be set explicitly in production (not a loopback address)',
+        });
       }
     }
   });

@@ -116,7 +116,7 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
       },
     }),
   );
-  await new Promise<void>((resolve) => httpServer.listen(config.PORT, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const { port } = httpServer.address() as AddressInfo;
   logger.info({ port }, 'gateway ready');
   return {

@@ -57,7 +57,7 @@ export async function benchStack(): Promise<BenchResult> {
   }
 
   // Baseline: the infrastructure alone (embedded PostgreSQL and Keycloak, both from their caches).
-  let infraStart = performance.now();
+  const infraStart = performance.now();
   const [postgres, keycloak] = await Promise.all([
     ensurePostgres({ repoRoot }),
     ensureKeycloak({ repoRoot }),

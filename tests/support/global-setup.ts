@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import { ensureKeycloak, ensurePostgres, migrateAll, pidAlive, repoRoot, withDatabase } from '@ansinh/infra';
 
-/** Databases of one test run carry its process id, so runs sharing one PostgreSQL keep apart. */
-const runDatabase = /^(?:ansinh_test_template|test)_(\d+)(?:_[0-9a-f]+)?$/;
+/**
+ * Databases of one test run carry its machine and process id, so runs sharing one PostgreSQL keep
+ * apart, and only this machine's dead runs are cleaned up.
+ */
+const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 6);
+const runDatabase = new RegExp(`^(?:ansinh_test_template|test)_${host}_(\\d+)(?:_[0-9a-f]+)?$`);
 
 /**
  * Starts what the tests need once for the whole run: PostgreSQL (DATABASE_URL, else embedded) with
@@ -17,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
   const keycloakStarting = ensureKeycloak({ keycloakUrl: process.env.KEYCLOAK_URL, repoRoot, log });
   keycloakStarting.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
   const postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log });
-  const template = `ansinh_test_template_${process.pid}`;
+  const template = `ansinh_test_template_${host}_${process.pid}`;
   const admin = new pg.Client({ connectionString: withDatabase(postgres.url, 'postgres') });
   await admin.connect();
   const dropDatabases = async (names: string[]) => {

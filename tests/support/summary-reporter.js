@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import process from 'node:process';
 
 // Prints one plain closing line after jest's own summary, in the form CI tooling counts in any
 // language ("Tests: N passed, N failed"). Jest prints its summary after every reporter's

@@ -22,4 +22,4 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
 };
 
 export { Entitlement, StandardLevel };
-export { isActiveIn, monthlyAmount, standardLevelFor } from './entitlements/entitlement.rules.ts';
+export { monthlyAmount, standardLevelFor } from './entitlements/entitlement.rules.ts';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { currentMonth } from '@ansinh/common';
 import {
   dataStatements,
   graphql,
@@ -79,11 +80,51 @@ describe('approvals subgraph on PostgreSQL', () => {
       { token },
     );
     expect(answer.errors).toBeUndefined();
+    expect(answer.data!.entitlements.length).toBeGreaterThan(0);
     for (const entitlement of answer.data!.entitlements) {
       expect(entitlement.level).toBe(360_000);
       expect(entitlement.before).toBe(Math.round(360_000 * entitlement.coefficient));
       expect(entitlement.now).toBe(Math.round(500_000 * entitlement.coefficient));
     }
+  });
+
+  it('lists only the entitlements active in the month asked for', async () => {
+    const token = await tokenFor('huyen.440');
+    const [row] = await sqlRows(
+      seeded.database.url,
+      `select count(*)::int as count from approvals.entitlements
+       where unit_code in ('18229', '18235') and status = 'active' and start_month <= $1 and (end_month is null or end_month >= $1)`,
+      [currentMonth()],
+    );
+    const active: number = row!.count;
+    const now = await graphql(
+      seeded.subgraph.url,
+      `
+        query ($month: String) {
+          entitlements(activeInMonth: $month) {
+            id
+          }
+        }
+      `,
+      {
+        token,
+        variables: { month: currentMonth() },
+      },
+    );
+    const before = await graphql(
+      seeded.subgraph.url,
+      `
+        {
+          entitlements(activeInMonth: "2020-01") {
+            id
+          }
+        }
+      `,
+      { token },
+    );
+    expect(active).toBeGreaterThan(0);
+    expect(now.data!.entitlements).toHaveLength(active);
+    expect(before.data!.entitlements).toEqual([]);
   });
 
   it('refuses a malformed month, naming the argument', async () => {

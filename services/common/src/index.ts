@@ -38,10 +38,11 @@ export {
 } from './server/subgraph.ts';
 export {
   SCOPE_SETTING,
+  SUBTREE_UNIT_CODES,
   scopeSessionContext,
   subgraphRole,
   unitInScopeSql,
   unitScopePolicy,
 } from './scope/row-level-security.ts';
 export { subtreeFor } from './scope/unit-scope.ts';
-export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
+export { currentMonth, isMonth, monthArgument, todayInVietnam, type Month } from './time/month.ts';

@@ -216,6 +216,29 @@ describe('registry subgraph on PostgreSQL', () => {
       expect(await count('select count(*) from registry.persons')).toBe(before);
     });
 
+    it('refuses a CCCD held by a living person of another commune, which the caller cannot see', async () => {
+      const token = await tokenFor('xa.18073');
+      const [other] = await sqlRows(
+        seeded.database.url,
+        `select citizen_id, birth_year, gender from registry.persons
+         where residence_unit_code = '18229' and citizen_id is not null and status = 'living' limit 1`,
+      );
+      const before = await count('select count(*) from registry.persons');
+      const answer = await graphql(seeded.subgraph.url, CREATE, {
+        token,
+        variables: {
+          input: {
+            ...valid,
+            citizenId: other!.citizen_id,
+            birthDate: String(other!.birth_year),
+            gender: other!.gender.toUpperCase(),
+          },
+        },
+      });
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'citizenId' });
+      expect(await count('select count(*) from registry.persons')).toBe(before);
+    });
+
     it('registers a person, then refuses the same CCCD for a second living person', async () => {
       const token = await tokenFor('xa.18073');
       const created = await graphql(seeded.subgraph.url, CREATE, { token, variables: { input: valid } });

@@ -3,7 +3,7 @@ import type { ApprovalsContext } from '../context.ts';
 import type { EntitlementStatus, Resolvers } from '../generated/resolvers-types.ts';
 import type { Entitlement } from './entitlement.entity.ts';
 import { findEntitlementsInSubtree } from './entitlement.repository.ts';
-import { isActiveIn, monthlyAmount, standardLevelFor } from './entitlement.rules.ts';
+import { monthlyAmount, standardLevelFor } from './entitlement.rules.ts';
 
 async function standardLevelOf(
   entitlement: Entitlement,
@@ -28,10 +28,9 @@ export const entitlementResolvers = {
         args.unitCode,
         context.loaders.unitPath,
       );
-      const rows = await findEntitlementsInSubtree(context.em, path);
-      if (args.activeInMonth == null) return rows;
-      const month = monthArgument(args.activeInMonth, 'activeInMonth');
-      return rows.filter((row) => isActiveIn(row, month));
+      const month =
+        args.activeInMonth == null ? undefined : monthArgument(args.activeInMonth, 'activeInMonth');
+      return findEntitlementsInSubtree(context.em, path, month);
     },
   },
   Person: {

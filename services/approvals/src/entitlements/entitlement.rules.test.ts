@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isActiveIn, monthlyAmount, standardLevelFor, type LevelRow } from './entitlement.rules.ts';
+import { monthlyAmount, standardLevelFor, type LevelRow } from './entitlement.rules.ts';
 
 const LEVELS: LevelRow[] = [
   { validFromMonth: '2021-07', provinceCode: null, amount: 360_000 },
@@ -14,7 +14,13 @@ describe('standardLevelFor', () => {
     expect(standardLevelFor(LEVELS, '2021-06', '42')).toBeUndefined();
   });
 
-  it("prefers a province's own level once it takes effect", () => {
+  it('keeps paying the national level when it rises above an older provincial one', () => {
+    const withLaterNational = [...LEVELS, { validFromMonth: '2026-07', provinceCode: null, amount: 640_000 }];
+    expect(standardLevelFor(withLaterNational, '2026-06', '79')).toBe(600_000);
+    expect(standardLevelFor(withLaterNational, '2026-07', '79')).toBe(640_000);
+  });
+
+  it("prefers a province's own higher level once it takes effect", () => {
     expect(standardLevelFor(LEVELS, '2024-12', '79')).toBe(500_000);
     expect(standardLevelFor(LEVELS, '2025-01', '79')).toBe(600_000);
     expect(standardLevelFor(LEVELS, '2025-01', '42')).toBe(500_000);
@@ -26,16 +32,5 @@ describe('monthlyAmount', () => {
     expect(monthlyAmount(500_000, 150)).toBe(750_000);
     expect(monthlyAmount(500_000, 250)).toBe(1_250_000);
     expect(monthlyAmount(360_000, 150)).toBe(540_000);
-  });
-});
-
-describe('isActiveIn', () => {
-  it('counts the start and end months and ignores suspended entitlements', () => {
-    const entitlement = { status: 'active', startMonth: '2025-03', endMonth: '2025-08' };
-    expect(isActiveIn(entitlement, '2025-02')).toBe(false);
-    expect(isActiveIn(entitlement, '2025-03')).toBe(true);
-    expect(isActiveIn(entitlement, '2025-08')).toBe(true);
-    expect(isActiveIn(entitlement, '2025-09')).toBe(false);
-    expect(isActiveIn({ ...entitlement, status: 'suspended' }, '2025-05')).toBe(false);
   });
 });

@@ -66,6 +66,7 @@ export class TokenVerifier {
         audience: this.audience,
         algorithms: ['RS256', 'PS256', 'ES256'],
         clockTolerance: 5,
+        requiredClaims: ['exp', 'sub'],
       });
       return principalFromClaims(payload);
     } catch (error) {

@@ -24,6 +24,8 @@ export const baseEnvSchema = z.object({
   KEYCLOAK_URL: z.url({ protocol: /^https?$/ }),
   KEYCLOAK_REALM: z.string().min(1).default('ansinh'),
   OIDC_AUDIENCE: z.string().min(1).default('ansinh-graph'),
+  /** Address to listen on: loopback for local runs; 0.0.0.0 (or a host address) behind a load balancer. */
+  HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type BaseConfig = z.infer<typeof baseEnvSchema>;

@@ -2,12 +2,12 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
- * The materialised path of a unit, from the registry's published view `registry.v_units`
- * (the current unit with that code; codes were reused after the 2025 reform).
+ * The materialised path of the current unit with this code, from the registry's published view
+ * `registry.v_units`. An abolished unit has no scope: codes were reused after the 2025 reform.
  */
 export async function unitPathOf(em: EntityManager, unitCode: string): Promise<string | undefined> {
   const rows = await em.execute<{ path: string }[]>(
-    'select path from registry.v_units where code = ? order by valid_to is null desc, valid_from desc limit 1',
+    'select path from registry.v_units where code = ? and valid_to is null',
     [unitCode],
   );
   return rows[0]?.path;

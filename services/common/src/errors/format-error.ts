@@ -37,11 +37,38 @@ export function createErrorFormatter(logger: Logger) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
+    logger.error(
+      { error: loggableError(original), path: formatted.path },
+      'unexpected error while resolving',
+    );
     return {
       message: 'Lỗi hệ thống, vui lòng thử lại sau.',
       ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
+  };
+}
+
+/**
+ * What of an unexpected error may be logged: its class, database error code and constraint, and
+ * stack frames. Not its message or details: database drivers put the failing SQL with its values
+ * there, which carry names, ID numbers and accounts.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const { code, constraint, sqlState } = error as {
+    code?: unknown;
+    constraint?: unknown;
+    sqlState?: unknown;
+  };
+  return {
+    type: error.name,
+    ...(code !== undefined ? { code } : {}),
+    ...(sqlState !== undefined ? { sqlState } : {}),
+    ...(constraint !== undefined ? { constraint } : {}),
+    frames: error.stack
+      ?.split('\n')
+      .filter((line) => line.trimStart().startsWith('at '))
+      .slice(0, 12),
   };
 }

@@ -23,4 +23,15 @@ describe('depthLimit', () => {
     expect(errors[0]!.message).toContain('4 cấp, tối đa 3');
     expect(errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
+
+  // 2^39 walks without memoisation: this would not finish within the test timeout.
+  it('checks layered fragment spreads once each', () => {
+    const layers = Array.from({ length: 40 }, (_, index) =>
+      index === 0
+        ? 'fragment F0 on Query { __typename }'
+        : `fragment F${index} on Query { ...F${index - 1} ...F${index - 1} }`,
+    );
+    const errors = check(`query { ...F39 } ${layers.join(' ')}`);
+    expect(errors.filter((error) => error.message.includes('cấp'))).toEqual([]);
+  });
 });

@@ -17,6 +17,9 @@ export function depthLimit(maxDepth: number) {
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
+    // Depth of each fragment, computed once: a fragment spread many times (or fragments spreading
+    // each other in layers) must not be walked again each time, or validation itself becomes the attack.
+    const fragmentDepths = new Map<string, number>();
     const depthOf = (selectionSet: SelectionSetNode | undefined, visiting: Set<string>): number => {
       if (!selectionSet) return 0;
       let deepest = 0;
@@ -27,13 +30,21 @@ export function depthLimit(maxDepth: number) {
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
           deepest = Math.max(deepest, depthOf(selection.selectionSet, visiting));
         } else {
-          const name = selection.name.value;
-          const fragment = fragments.get(name);
-          if (!fragment || visiting.has(name)) continue; // unknown or cyclic fragments are other rules' errors
-          deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...visiting, name])));
+          deepest = Math.max(deepest, fragmentDepth(selection.name.value, visiting));
         }
       }
       return deepest;
+    };
+    const fragmentDepth = (name: string, visiting: Set<string>): number => {
+      const known = fragmentDepths.get(name);
+      if (known !== undefined) return known;
+      const fragment = fragments.get(name);
+      if (!fragment || visiting.has(name)) return 0; // unknown or cyclic fragments are other rules' errors
+      visiting.add(name);
+      const depth = depthOf(fragment.selectionSet, visiting);
+      visiting.delete(name);
+      fragmentDepths.set(name, depth);
+      return depth;
     };
     return {
       OperationDefinition(operation) {

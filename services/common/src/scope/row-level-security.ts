@@ -11,9 +11,19 @@ export const SCOPE_SETTING = 'ansinh.scope_path';
 /** The database role a subgraph's requests run as (created by its migrations). */
 export const subgraphRole = (schema: string) => `ansinh_${schema}`;
 
-/** SQL: the unit code in `column` lies in the subtree of the current scope (nothing when none is set). */
+/**
+ * SQL subquery: the codes of the current units under the ltree path given as its one parameter.
+ * Only current units: codes were reused after the 2025 reform for other territory.
+ */
+export const SUBTREE_UNIT_CODES =
+  'select code from registry.v_units where valid_to is null and path <@ ?::ltree';
+
+/**
+ * SQL: the unit code in `column` is a current unit in the subtree of the current scope (nothing when
+ * none is set). Only current units: codes were reused after the 2025 reform for other territory.
+ */
 export function unitInScopeSql(column: string): string {
-  return `${column} in (select code from registry.v_units where path <@ nullif(current_setting('${SCOPE_SETTING}', true), '')::ltree)`;
+  return `${column} in (select code from registry.v_units where valid_to is null and path <@ nullif(current_setting('${SCOPE_SETTING}', true), '')::ltree)`;
 }
 
 /** Row-level security policy of a table whose rows belong to the unit in `property`. */

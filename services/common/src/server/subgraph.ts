@@ -107,7 +107,7 @@ export async function startSubgraph<TContext extends BaseContext>(
       },
     }),
   );
-  await new Promise<void>((resolve) => httpServer.listen(config.PORT, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const { port: boundPort } = httpServer.address() as AddressInfo;
   logger.info({ port: boundPort }, `${definition.name} subgraph ready`);
 

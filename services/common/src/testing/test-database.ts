@@ -17,8 +17,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const templateUrl = process.env.ANSINH_TEST_TEMPLATE_URL;
   if (!templateUrl) throw new Error('ANSINH_TEST_TEMPLATE_URL is not set: run the tests with `npm test`.');
   const template = new URL(templateUrl).pathname.slice(1);
-  // Named after the run (the template's process id) so that a later run can tell leftovers apart.
-  const run = template.split('_').pop();
+  // Named after the run (the template's machine and process id) so that a later run can tell leftovers apart.
+  const run = template.replace('ansinh_test_template_', '');
   const name = `test_${run}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl(templateUrl) });
   await admin.connect();

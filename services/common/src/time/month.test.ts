@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { currentMonth, isMonth, monthArgument } from './month.ts';
+import { currentMonth, isMonth, monthArgument, todayInVietnam } from './month.ts';
 
 describe('months', () => {
   it('takes the month in Vietnam, not in UTC', () => {
@@ -18,5 +18,10 @@ describe('months', () => {
       expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'activeInMonth' }),
     );
     expect(monthArgument(undefined, 'month')).toBe(currentMonth());
+  });
+
+  it("takes today's date in Vietnam", () => {
+    expect(todayInVietnam(new Date('2026-11-30T18:00:00Z'))).toBe('2026-12-01');
+    expect(todayInVietnam(new Date('2026-11-30T16:59:59Z'))).toBe('2026-11-30');
   });
 });

@@ -16,6 +16,16 @@ export function currentMonth(now: Date = new Date()): Month {
     .slice(0, 7);
 }
 
+/** Today's date in Vietnam (YYYY-MM-DD), whatever the server's time zone. */
+export function todayInVietnam(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
 /** A month argument of a query: checked when given, the current month when not. */
 export function monthArgument(value: string | null | undefined, field: string): Month {
   if (value == null) return currentMonth();

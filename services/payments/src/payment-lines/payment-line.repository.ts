@@ -1,8 +1,9 @@
+import { badInput, SUBTREE_UNIT_CODES } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { PaymentLine } from './payment-line.entity.ts';
 
-const IN_SUBTREE = 'unit_code in (select code from registry.v_units where path <@ ?::ltree)';
+const IN_SUBTREE = `unit_code in (${SUBTREE_UNIT_CODES})`;
 
 /** A person's payment lines in units of `scopePath`, newest first; batched per request. */
 export function createPaymentsByPersonLoader(em: EntityManager, scopePath: () => string) {
@@ -17,15 +18,26 @@ export function createPaymentsByPersonLoader(em: EntityManager, scopePath: () =>
   });
 }
 
+/** The most lines one payment list answers; a larger unit must be asked commune by commune. */
+export const MAX_LINES_PER_LIST = 20_000;
+
 export async function findPaymentList(
   em: EntityManager,
   unitPath: string,
   month: string,
 ): Promise<PaymentLine[]> {
-  return em
+  const rows = await em
     .createQueryBuilder(PaymentLine, 'l')
     .where({ month })
     .andWhere(IN_SUBTREE, [unitPath])
     .orderBy({ unitCode: 'asc', personId: 'asc' })
+    .limit(MAX_LINES_PER_LIST + 1)
     .getResultList();
+  if (rows.length > MAX_LINES_PER_LIST) {
+    throw badInput(
+      'unitCode',
+      `Danh sách chi trả của đơn vị này có hơn ${MAX_LINES_PER_LIST.toLocaleString('vi-VN')} dòng; hãy xem theo từng xã/phường.`,
+    );
+  }
+  return rows;
 }

@@ -1,9 +1,9 @@
+import { SUBTREE_UNIT_CODES } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Person } from './person.entity.ts';
 
-const SUBTREE =
-  'residence_unit_code in (select code from registry.administrative_units where path <@ ?::ltree)';
+const SUBTREE = `residence_unit_code in (${SUBTREE_UNIT_CODES})`;
 
 export function createPersonByIdLoader(em: EntityManager) {
   return new DataLoader<string, Person | null>(async (ids) => {
@@ -32,9 +32,11 @@ export async function findPersonsInSubtree(
   return { persons: rows.slice(0, page.first), totalCount, hasNextPage: rows.length > page.first };
 }
 
-export async function livingPersonWithCitizenId(
-  em: EntityManager,
-  citizenId: string,
-): Promise<Person | null> {
-  return em.findOne(Person, { citizenId, status: 'living' });
+/** Whether a living person anywhere holds this CCCD (row-level security would hide other units' persons). */
+export async function livingCitizenIdTaken(em: EntityManager, citizenId: string): Promise<boolean> {
+  const [row] = await em.execute<{ taken: boolean }[]>(
+    'select registry.living_citizen_id_taken(?) as taken',
+    [citizenId],
+  );
+  return row?.taken === true;
 }

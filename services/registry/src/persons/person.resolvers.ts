@@ -7,17 +7,18 @@ import type { Gender } from './person.rules.ts';
 import type { Gender as GenderValue, PersonStatus, Resolvers } from '../generated/resolvers-types.ts';
 
 const MAX_PAGE = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 const decodeCursor = (cursor: string) => {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw badInput('after', 'Con trỏ phân trang (after) không hợp lệ.');
+  if (!UUID.test(id)) throw badInput('after', 'Con trỏ phân trang (after) không hợp lệ.');
   return id;
 };
 
 /** A person, if the caller's scope covers their commune of residence. */
 async function personInScope(id: string, context: RegistryContext): Promise<Person> {
   context.session.assert('person:read');
-  const person = /^[0-9a-f-]{36}$/i.test(id) ? await context.loaders.personById.load(id) : null;
+  const person = UUID.test(id) ? await context.loaders.personById.load(id) : null;
   // Row-level security hides persons outside the scope, so they are simply not found.
   if (!person) throw notFound('Không tìm thấy đối tượng trong phạm vi đơn vị của bạn.');
   const unit = await context.loaders.unitByCode.load(person.residenceUnitCode);

@@ -10,6 +10,16 @@ describe('parseBirthDate', () => {
     expect(parseBirthDate(' 1940 ', today)).toEqual({ birthYear: 1940, birthDate: null });
   });
 
+  it('accepts a baby born today in Vietnam while it is still yesterday in UTC', () => {
+    expect(parseBirthDate('2026-11-24', new Date('2026-11-23T18:30:00Z'))).toEqual({
+      birthYear: 2026,
+      birthDate: '2026-11-24',
+    });
+    expect(parseBirthDate('2026-11-25', new Date('2026-11-23T18:30:00Z'))).toMatchObject({
+      field: 'birthDate',
+    });
+  });
+
   it('refuses impossible, future and unreadable dates, naming the field', () => {
     expect(parseBirthDate('31/02/1950', today)).toMatchObject({
       field: 'birthDate',

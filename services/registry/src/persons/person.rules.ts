@@ -1,3 +1,4 @@
+import { todayInVietnam } from '@ansinh/common';
 import { checkCitizenId } from './citizen-id.rule.ts';
 
 export type Gender = 'male' | 'female' | 'unknown';
@@ -54,7 +55,7 @@ export function parseBirthDate(
     }
     iso = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   }
-  const todayIso = today.toISOString().slice(0, 10);
+  const todayIso = todayInVietnam(today);
   if ((iso ?? `${year}-01-01`) > todayIso)
     return { field: 'birthDate', message: 'Ngày sinh không được ở tương lai.' };
   return { birthYear: year, birthDate: iso };

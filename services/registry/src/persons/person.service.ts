@@ -1,8 +1,9 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, badInput, type Session } from '@ansinh/common';
 import { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
 import { Person } from './person.entity.ts';
-import { livingPersonWithCitizenId } from './person.repository.ts';
+import { livingCitizenIdTaken } from './person.repository.ts';
 import { validateNewPerson, type NewPersonInput } from './person.rules.ts';
 
 /** Registers a new person in a commune within the caller's scope; writes nothing on any refusal. */
@@ -24,16 +25,18 @@ export async function createPerson(
     throw badInput('residenceUnitCode', `Không tìm thấy xã/phường có mã "${person.residenceUnitCode}".`);
   }
   session.assertOnUnit('person:write', unit.path);
-  if (person.citizenId && (await livingPersonWithCitizenId(em, person.citizenId))) {
-    throw new AppError(
-      'CONFLICT',
-      'Số CCCD này đã thuộc về một đối tượng khác đang còn sống trong hệ thống.',
-      {
-        field: 'citizenId',
-      },
-    );
-  }
+  const citizenIdTaken = () =>
+    new AppError('CONFLICT', 'Số CCCD này đã thuộc về một đối tượng khác đang còn sống trong hệ thống.', {
+      field: 'citizenId',
+    });
+  if (person.citizenId && (await livingCitizenIdTaken(em, person.citizenId))) throw citizenIdTaken();
   const created = em.create(Person, { ...person, status: 'living' });
-  await em.flush();
+  try {
+    await em.flush();
+  } catch (error) {
+    // Another request registered the same CCCD between the check and the insert.
+    if (error instanceof UniqueConstraintViolationException) throw citizenIdTaken();
+    throw error;
+  }
   return created;
 }

@@ -1,3 +1,4 @@
+import { SUBTREE_UNIT_CODES } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export type UnitFigures = {
@@ -17,7 +18,7 @@ type Row = Record<keyof UnitFigures, string | number>;
  */
 export async function unitFigures(em: EntityManager, unitPath: string, month: string): Promise<UnitFigures> {
   const [row] = await em.execute<Row[]>(
-    `with subtree as (select code from registry.v_units where path <@ ?::ltree)
+    `with subtree as (${SUBTREE_UNIT_CODES})
      select
        (select count(*) from registry.v_person_units pu
           where pu.unit_code in (select code from subtree) and pu.status = 'living') as "personCount",

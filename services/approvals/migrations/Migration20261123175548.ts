@@ -1,12 +1,12 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123172813 extends Migration {
+export class Migration20261123175548 extends Migration {
 
-  override name = 'Migration20261123172813';
+  override name = 'Migration20261123175548';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "approvals"."entitlements" enable row level security;`);
-    this.addSql(`create policy "unit_scope" on "approvals"."entitlements" using (unit_code in (select code from registry.v_units where path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree)) with check (unit_code in (select code from registry.v_units where path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree));`);
+    this.addSql(`create policy "unit_scope" on "approvals"."entitlements" using (unit_code in (select code from registry.v_units where valid_to is null and path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree)) with check (unit_code in (select code from registry.v_units where valid_to is null and path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree));`);
 
     // Requests run as this role (set local role) with the caller's unit path in ansinh.scope_path.
     // Roles are cluster-wide and shared by every database of the cluster, so they are created once and never dropped here.
@@ -19,7 +19,8 @@ export class Migration20261123172813 extends Migration {
     this.addSql(`alter default privileges in schema "approvals" grant select, insert, update, delete on tables to ansinh_approvals;`);
     this.addSql(`alter default privileges in schema "approvals" grant usage, select on sequences to ansinh_approvals;`);
 
-    // The published view runs with its owner's rights, which row-level security does not restrict: it applies the scope itself.
+    // The published view runs with its owner's rights, which row-level security does not restrict: it applies the scope
+    // itself. It also takes a province's own standard level only when higher than the national one.
     this.addSql(`create or replace view "approvals"."v_active_entitlements" as
       with month as (select to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM') as current)
       select e.id as entitlement_id, e.person_id, e.unit_code, e.policy_group, e.coefficient_hundredths,
@@ -29,15 +30,19 @@ export class Migration20261123172813 extends Migration {
       cross join month
       left join registry.v_units u on u.code = e.unit_code and u.valid_to is null
       cross join lateral (
-        select sl.amount from "approvals"."standard_levels" sl
-        where sl.valid_from_month <= month.current
-          and (sl.province_code is null or sl.province_code = ltree2text(subpath(u.path, 0, 1)))
-        order by sl.valid_from_month desc, sl.province_code is null
-        limit 1
+        -- the national level in force, or the province's own when higher (never less than national)
+        select greatest(
+          (select sl.amount from "approvals"."standard_levels" sl
+            where sl.province_code is null and sl.valid_from_month <= month.current
+            order by sl.valid_from_month desc limit 1),
+          (select sl.amount from "approvals"."standard_levels" sl
+            where sl.province_code = ltree2text(subpath(u.path, 0, 1)) and sl.valid_from_month <= month.current
+            order by sl.valid_from_month desc limit 1)
+        ) as amount
       ) level
       where e.status = 'active' and e.start_month <= month.current
         and (e.end_month is null or e.end_month >= month.current)
-        and e.unit_code in (select code from registry.v_units where path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree);`);
+        and e.unit_code in (select code from registry.v_units where valid_to is null and path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree);`);
     this.addSql(`grant select on "approvals"."v_active_entitlements" to ansinh_view_reader;`);
   }
 
