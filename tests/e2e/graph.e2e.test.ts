@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  clientCredentialsGrant,
-  DEMO_PASSWORD,
-  DEMO_PROVINCE_SYSTEM_CLIENT,
-  passwordGrant,
-} from '@ansinh/infra';
-import { graphql, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
+import { DEMO_PASSWORD, passwordGrant } from '@ansinh/infra';
+import { graphql, provinceSystemToken, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 
@@ -65,11 +60,7 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
   });
 
   it('answers a provincial system (client credentials) across the province', async () => {
-    const token = await clientCredentialsGrant({
-      keycloakUrl: process.env.KEYCLOAK_URL!,
-      clientId: DEMO_PROVINCE_SYSTEM_CLIENT.clientId,
-      clientSecret: DEMO_PROVINCE_SYSTEM_CLIENT.clientSecret,
-    });
+    const token = await provinceSystemToken();
     const answer = await graphql(
       stack.gateway.url,
       `

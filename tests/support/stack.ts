@@ -1,5 +1,12 @@
 import { startGateway, type RunningGateway } from '@ansinh/gateway';
-import { DEMO_PASSWORD, passwordGrant, seedDemoData, SUBGRAPHS } from '@ansinh/infra';
+import {
+  clientCredentialsGrant,
+  DEMO_PASSWORD,
+  DEMO_PROVINCE_SYSTEM_CLIENT,
+  passwordGrant,
+  seedDemoData,
+  SUBGRAPHS,
+} from '@ansinh/infra';
 import {
   startSubgraph,
   type BaseContext,
@@ -105,6 +112,15 @@ export function tokenFor(username: string): Promise<string> {
     tokens.set(username, token);
   }
   return token;
+}
+
+/** An access token of the provincial one-stop system (client credentials on the real Keycloak). */
+export function provinceSystemToken(): Promise<string> {
+  return clientCredentialsGrant({
+    keycloakUrl: process.env.KEYCLOAK_URL!,
+    clientId: DEMO_PROVINCE_SYSTEM_CLIENT.clientId,
+    clientSecret: DEMO_PROVINCE_SYSTEM_CLIENT.clientSecret,
+  });
 }
 
 export type GraphQLAnswer<T = Record<string, any>> = {

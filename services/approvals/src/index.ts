@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { VndScalar, type SubgraphDefinition } from '@ansinh/common';
-import { gql } from 'graphql-tag';
+import { VndScalar, loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
 import { createApprovalsContext, type ApprovalsContext } from './context.ts';
 import { Entitlement, StandardLevel } from './entitlements/entitlement.entity.ts';
 import { entitlementResolvers } from './entitlements/entitlement.resolvers.ts';
 
-export const approvalsTypeDefs = gql(
-  readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
-);
+export const approvalsTypeDefs = loadTypeDefs(import.meta.url);
 
 export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
   name: 'approvals',

@@ -24,6 +24,7 @@ export {
 export { createErrorFormatter } from './errors/format-error.ts';
 export { depthLimit } from './graphql/depth-limit.ts';
 export { guardResolvers, publicMembers } from './graphql/guard-resolvers.ts';
+export { loadTypeDefs } from './graphql/load-type-defs.ts';
 export { graphqlRequestListener, sendJson, type Route } from './http/graphql-http.ts';
 export { createLogger, type Logger } from './logging/logger.ts';
 export { VndScalar } from './money/vnd-scalar.ts';

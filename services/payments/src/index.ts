@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { VndScalar, type SubgraphDefinition } from '@ansinh/common';
-import { gql } from 'graphql-tag';
+import { VndScalar, loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
 import { createPaymentsContext, type PaymentsContext } from './context.ts';
 import { PaymentLine } from './payment-lines/payment-line.entity.ts';
 import { paymentLineResolvers } from './payment-lines/payment-line.resolvers.ts';
 
-export const paymentsTypeDefs = gql(
-  readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
-);
+export const paymentsTypeDefs = loadTypeDefs(import.meta.url);
 
 export const paymentsSubgraph: SubgraphDefinition<PaymentsContext> = {
   name: 'payments',

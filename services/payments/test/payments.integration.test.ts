@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { currentMonth } from '@ansinh/common';
-import { clientCredentialsGrant, DEMO_PROVINCE_SYSTEM_CLIENT } from '@ansinh/infra';
-import { graphql, startSeededSubgraph, tokenFor, type SeededSubgraph } from '@ansinh/tests/support';
+import {
+  graphql,
+  provinceSystemToken,
+  startSeededSubgraph,
+  tokenFor,
+  type SeededSubgraph,
+} from '@ansinh/tests/support';
 import { paymentsSubgraph } from '../src/index.ts';
 
 let seeded: SeededSubgraph;
@@ -71,11 +76,7 @@ describe('payments subgraph on PostgreSQL', () => {
   });
 
   it('refuses roles that may not see payments (a provincial system account)', async () => {
-    const token = await clientCredentialsGrant({
-      keycloakUrl: process.env.KEYCLOAK_URL!,
-      clientId: DEMO_PROVINCE_SYSTEM_CLIENT.clientId,
-      clientSecret: DEMO_PROVINCE_SYSTEM_CLIENT.clientSecret,
-    });
+    const token = await provinceSystemToken();
     const answer = await graphql(
       seeded.subgraph.url,
       `

@@ -1,16 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '@ansinh/common';
-import { gql } from 'graphql-tag';
+import { loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
 import { createRegistryContext, type RegistryContext } from './context.ts';
 import { Person } from './persons/person.entity.ts';
 import { personResolvers } from './persons/person.resolvers.ts';
 import { AdministrativeUnit } from './units/administrative-unit.entity.ts';
 import { unitResolvers } from './units/unit.resolvers.ts';
 
-export const registryTypeDefs = gql(
-  readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
-);
+export const registryTypeDefs = loadTypeDefs(import.meta.url);
 
 export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
   name: 'registry',

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { VndScalar, type SubgraphDefinition } from '@ansinh/common';
-import { gql } from 'graphql-tag';
+import { VndScalar, loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
 import { createReportingContext, type ReportingContext } from './context.ts';
 import { REPORTING_SCHEMA, unitSummaryResolvers } from './unit-summary/unit-summary.resolvers.ts';
 
-export const reportingTypeDefs = gql(
-  readFileSync(fileURLToPath(new URL('../schema.graphql', import.meta.url)), 'utf8'),
-);
+export const reportingTypeDefs = loadTypeDefs(import.meta.url);
 
 /** Reporting owns no tables yet: it reads the other subgraphs' published views. */
 export const reportingSubgraph: SubgraphDefinition<ReportingContext> = {
