@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { currentMonth } from '@ansinh/common';
+import { monthlyAmount, standardLevelFor, type LevelRow } from '@ansinh/approvals';
 import pg from 'pg';
 import { DEMO_COMMUNES, DEMO_UNITS, type DemoUnit } from './demo-units.ts';
 
@@ -62,6 +63,11 @@ export async function seedDemoData(
     const existing = await client.query(`select 1 from registry.administrative_units where code = '42'`);
     if (existing.rowCount) return { units: 0, persons: 0, entitlements: 0, paymentLines: 0 };
     await client.query('begin');
+    // Payment amounts follow the approvals rules and its standard levels, not a copied constant.
+    const { rows: levels } = await client.query<LevelRow>(
+      `select valid_from_month as "validFromMonth", province_code as "provinceCode", amount::int as amount
+       from approvals.standard_levels`,
+    );
     const paths = unitPaths(DEMO_UNITS);
     for (const unit of DEMO_UNITS) {
       await client.query(
@@ -149,7 +155,7 @@ export async function seedDemoData(
               entitlementId,
               communeCode,
               lineMonth,
-              (500000 * coefficient) / 100,
+              monthlyAmount(standardLevelFor(levels, lineMonth, '42')!, coefficient),
               CHANNELS[serial % CHANNELS.length],
               status,
               status === 'paid' ? `${lineMonth}-10` : null,

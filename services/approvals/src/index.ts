@@ -18,4 +18,4 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
 };
 
 export { Entitlement, StandardLevel };
-export { monthlyAmount, standardLevelFor } from './entitlements/entitlement.rules.ts';
+export { monthlyAmount, standardLevelFor, type LevelRow } from './entitlements/entitlement.rules.ts';
