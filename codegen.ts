@@ -32,10 +32,21 @@ const config: CodegenConfig = {
   overwrite: true,
   silent: true,
   generates: {
-    ...subgraph('registry', 'RegistryContext', {
-      AdministrativeUnit: '../units/administrative-unit.entity.ts#AdministrativeUnit',
-      Person: '../persons/person.entity.ts#Person',
-    }),
+    ...subgraph(
+      'registry',
+      'RegistryContext',
+      {
+        AdministrativeUnit: '../units/administrative-unit.entity.ts#AdministrativeUnit',
+        Person: '../persons/person.entity.ts#Person',
+        Household: '../households/household.entity.ts#Household',
+        PaymentAccount: '../accounts/payment-account.entity.ts#PaymentAccount',
+        PaymentProvider: '../code-lists/payment-providers.ts#PaymentProvider',
+        ChangeRecord: '../history/change-record.entity.ts#ChangeRecord',
+        DuplicateWarning: '../duplicates/duplicate-warning.entity.ts#DuplicateWarning',
+        DataGap: '../data-gaps/data-gaps.repository.ts#DataGapParent',
+      },
+      { Upload: 'string' },
+    ),
     ...subgraph(
       'approvals',
       'ApprovalsContext',

@@ -12,6 +12,7 @@ export {
 export { ConfigError, baseEnvSchema, issuerOf, parseEnv, port, type BaseConfig } from './config/env.ts';
 export { migrateSubgraph, openSubgraphOrm, subgraphOrmConfig, type SubgraphOrmOptions } from './db/orm.ts';
 export { createUnitPathLoader, unitPathOf } from './db/unit-scope.ts';
+export { arrayLiteral } from './db/array-literal.ts';
 export {
   AppError,
   badInput,
@@ -39,6 +40,8 @@ export {
 } from './server/subgraph.ts';
 export {
   SCOPE_SETTING,
+  ACTOR_SETTINGS,
+  type Actor,
   SUBTREE_UNIT_CODES,
   scopeSessionContext,
   subgraphRole,

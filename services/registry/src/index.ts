@@ -4,7 +4,16 @@ import { createRegistryContext, type RegistryContext } from './context.ts';
 import { Person } from './persons/person.entity.ts';
 import { personResolvers } from './persons/person.resolvers.ts';
 import { AdministrativeUnit } from './units/administrative-unit.entity.ts';
+import { Household } from './households/household.entity.ts';
+import { PaymentAccount } from './accounts/payment-account.entity.ts';
+import { ChangeRecord } from './history/change-record.entity.ts';
+import { DuplicateWarning } from './duplicates/duplicate-warning.entity.ts';
 import { unitResolvers } from './units/unit.resolvers.ts';
+import { householdResolvers } from './households/household.resolvers.ts';
+import { paymentAccountResolvers } from './accounts/payment-account.resolvers.ts';
+import { changeRecordResolvers } from './history/change-record.resolvers.ts';
+import { duplicateWarningResolvers } from './duplicates/duplicate-warning.resolvers.ts';
+import { dataGapResolvers } from './data-gaps/data-gaps.resolvers.ts';
 
 export const registryTypeDefs = loadTypeDefs(import.meta.url);
 
@@ -14,12 +23,30 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
   schema: 'registry',
   typeDefs: registryTypeDefs,
   resolvers: {
-    Query: { ...unitResolvers.Query, ...personResolvers.Query },
-    Mutation: personResolvers.Mutation,
+    Query: {
+      ...unitResolvers.Query,
+      ...personResolvers.Query,
+      ...householdResolvers.Query,
+      ...paymentAccountResolvers.Query,
+      ...duplicateWarningResolvers.Query,
+      ...dataGapResolvers.Query,
+    },
+    Mutation: {
+      ...personResolvers.Mutation,
+      ...householdResolvers.Mutation,
+      ...paymentAccountResolvers.Mutation,
+      ...duplicateWarningResolvers.Mutation,
+    },
     AdministrativeUnit: unitResolvers.AdministrativeUnit,
     Person: personResolvers.Person,
+    Household: householdResolvers.Household,
+    PaymentAccount: paymentAccountResolvers.PaymentAccount,
+    PaymentProvider: paymentAccountResolvers.PaymentProvider,
+    ChangeRecord: changeRecordResolvers.ChangeRecord,
+    DuplicateWarning: duplicateWarningResolvers.DuplicateWarning,
+    DataGap: dataGapResolvers.DataGap,
   },
-  entities: [AdministrativeUnit, Person],
+  entities: [AdministrativeUnit, Person, Household, PaymentAccount, ChangeRecord, DuplicateWarning],
   migrationsPath: fileURLToPath(new URL('../migrations', import.meta.url)),
   createContext: createRegistryContext,
 };

@@ -3,6 +3,8 @@ export const PERMISSIONS = {
   'unit:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
   'person:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
   'person:write': ['officer', 'integration', 'admin'],
+  /** Deciding a duplicate warning: the commune, or the district when the two records lie in two communes. */
+  'duplicate:decide': ['officer', 'approver', 'admin'],
   'entitlement:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
   'payment:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
   'report:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],

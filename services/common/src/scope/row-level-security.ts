@@ -35,6 +35,23 @@ export function unitScopePolicy<T>(property: keyof T & string): PolicyDef<T> {
   };
 }
 
-export function scopeSessionContext(schema: string, scopePath: string | undefined) {
-  return { role: subgraphRole(schema), variables: { [SCOPE_SETTING]: scopePath ?? '' } };
+/** Who is making the change, read by the change-history triggers (`registry.record_changes`). */
+export const ACTOR_SETTINGS = {
+  id: 'ansinh.actor_id',
+  name: 'ansinh.actor_name',
+  unit: 'ansinh.actor_unit',
+} as const;
+
+export type Actor = { id: string; name: string; unitCode: string };
+
+export function scopeSessionContext(schema: string, scopePath: string | undefined, actor?: Actor) {
+  return {
+    role: subgraphRole(schema),
+    variables: {
+      [SCOPE_SETTING]: scopePath ?? '',
+      [ACTOR_SETTINGS.id]: actor?.id ?? '',
+      [ACTOR_SETTINGS.name]: actor?.name ?? '',
+      [ACTOR_SETTINGS.unit]: actor?.unitCode ?? '',
+    },
+  };
 }

@@ -93,7 +93,13 @@ export async function startSubgraph<TContext extends BaseContext>(
     const requestId = String(request.headers['x-request-id'] ?? randomUUID());
     const em = orm.em.fork() as EntityManager;
     const session = await sessionOf(request, verifier, em);
-    em.setSessionContext(scopeSessionContext(definition.schema, session.scopePath));
+    const { principal } = session;
+    const actor = principal && {
+      id: principal.subject,
+      name: principal.username,
+      unitCode: principal.unitCode,
+    };
+    em.setSessionContext(scopeSessionContext(definition.schema, session.scopePath, actor));
     return definition.createContext({ em, session, logger: logger.child({ requestId }), requestId });
   };
 

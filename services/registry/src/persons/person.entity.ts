@@ -4,6 +4,15 @@ import { randomUUID } from 'node:crypto';
 
 export const GENDER_VALUES = ['male', 'female', 'unknown'] as const;
 export const PERSON_STATUS_VALUES = ['living', 'deceased', 'moved_away'] as const;
+export const RELATION_TO_HEAD_VALUES = [
+  'head',
+  'spouse',
+  'child',
+  'parent',
+  'grandchild',
+  'sibling',
+  'other',
+] as const;
 
 /** Đối tượng: a person in the register. Many elderly records know only the year of birth. */
 export const Person = defineEntity({
@@ -15,20 +24,50 @@ export const Person = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     fullName: p.text(),
+    /** The name folded for accent-insensitive search (`nguyen van an`); computed by PostgreSQL. */
+    nameFolded: p.text().generated('(registry.fold_name(full_name)) stored').nullable(),
     birthYear: p.smallint(),
     birthDate: p.string().columnType('date').nullable(),
     gender: p.enum(GENDER_VALUES),
+    /** Dân tộc, 2-character GSO code. */
+    ethnicityCode: p.string().length(2).nullable(),
     citizenId: p.string().length(12).nullable(),
+    /** Old 9-digit CMND, still in old registers and bank records; kept beside the CCCD. */
+    oldIdNumber: p.string().length(12).nullable(),
+    phone: p.string().length(15).nullable(),
     residenceUnitCode: p.string().length(5),
     address: p.text().nullable(),
+    householdId: p.uuid().nullable(),
+    relationToHead: p.enum(RELATION_TO_HEAD_VALUES).nullable(),
     status: p.enum(PERSON_STATUS_VALUES).default('living'),
+    /** Day of death (deceased) or of moving away (moved_away). */
+    statusDate: p.string().columnType('date').nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
-  indexes: [{ properties: ['residenceUnitCode', 'id'] }],
+  indexes: [
+    { properties: ['residenceUnitCode', 'id'] },
+    { properties: ['citizenId'] },
+    { properties: ['oldIdNumber'] },
+    { properties: ['householdId'] },
+    {
+      name: 'persons_name_folded_trgm',
+      expression:
+        'create index "persons_name_folded_trgm" on "registry"."persons" using gin ("name_folded" gin_trgm_ops)',
+    },
+    {
+      name: 'persons_unit_name_folded_index',
+      expression:
+        'create index "persons_unit_name_folded_index" on "registry"."persons" ("residence_unit_code", "name_folded", "id")',
+    },
+    {
+      name: 'persons_name_folded_id_index',
+      expression: 'create index "persons_name_folded_id_index" on "registry"."persons" ("name_folded", "id")',
+    },
+  ],
   // One CCCD cannot belong to two living persons.
   uniques: [
     {

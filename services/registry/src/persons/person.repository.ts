@@ -2,6 +2,7 @@ import { SUBTREE_UNIT_CODES } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Person } from './person.entity.ts';
+import { wordStartPattern, type PersonSearch } from './person-search.ts';
 
 const SUBTREE = `residence_unit_code in (${SUBTREE_UNIT_CODES})`;
 
@@ -13,22 +14,33 @@ export function createPersonByIdLoader(em: EntityManager) {
   });
 }
 
-/** Persons living in the subtree under `unitPath`, ordered by id, after `afterId`. */
+export type PersonCursor = { nameFolded: string; id: string };
+
+/**
+ * Persons in the subtree under `unitPath` matching the search, ordered by folded name then id, after
+ * the cursor; with the number of all matches.
+ */
 export async function findPersonsInSubtree(
   em: EntityManager,
   unitPath: string,
-  page: { first: number; afterId: string | undefined },
+  search: PersonSearch,
+  page: { first: number; after: PersonCursor | undefined },
 ): Promise<{ persons: Person[]; totalCount: number; hasNextPage: boolean }> {
-  const pageQuery = em
-    .createQueryBuilder(Person, 'p')
-    .where(SUBTREE, [unitPath])
-    .orderBy({ id: 'asc' })
+  const matching = () => {
+    const query = em.createQueryBuilder(Person, 'p').where(SUBTREE, [unitPath]);
+    for (const word of search.nameWords) query.andWhere('p.name_folded ~ ?', [wordStartPattern(word)]);
+    if (search.citizenId) query.andWhere({ citizenId: search.citizenId });
+    if (search.oldIdNumber) query.andWhere({ oldIdNumber: search.oldIdNumber });
+    if (search.status) query.andWhere({ status: search.status });
+    if (search.householdId) query.andWhere({ householdId: search.householdId });
+    return query;
+  };
+  const pageQuery = matching()
+    .orderBy({ nameFolded: 'asc', id: 'asc' })
     .limit(page.first + 1);
-  if (page.afterId) pageQuery.andWhere({ id: { $gt: page.afterId } });
-  const [rows, totalCount] = await Promise.all([
-    pageQuery.getResultList(),
-    em.createQueryBuilder(Person, 'p').where(SUBTREE, [unitPath]).getCount(),
-  ]);
+  if (page.after)
+    pageQuery.andWhere('(p.name_folded, p.id) > (?, ?)', [page.after.nameFolded, page.after.id]);
+  const [rows, totalCount] = await Promise.all([pageQuery.getResultList(), matching().getCount()]);
   return { persons: rows.slice(0, page.first), totalCount, hasNextPage: rows.length > page.first };
 }
 

@@ -1,22 +1,42 @@
 import { badInput, forbidden, notFound } from '@ansinh/common';
 import type { RegistryContext } from '../context.ts';
+import { ETHNICITIES } from '../code-lists/ethnicities.ts';
+import { historyOfPerson } from '../history/change-record.repository.ts';
 import type { Person } from './person.entity.ts';
-import { findPersonsInSubtree } from './person.repository.ts';
-import { createPerson } from './person.service.ts';
+import { findPersonsInSubtree, type PersonCursor } from './person.repository.ts';
+import { readPersonSearch } from './person-search.ts';
+import {
+  createPerson,
+  deletePerson,
+  setPersonStatus,
+  updatePerson,
+  type PersonChanges,
+} from './person.service.ts';
 import type { Gender } from './person.rules.ts';
-import type { Gender as GenderValue, PersonStatus, Resolvers } from '../generated/resolvers-types.ts';
+import type {
+  Gender as GenderValue,
+  PersonStatus,
+  RelationToHead,
+  Resolvers,
+} from '../generated/resolvers-types.ts';
 
 const MAX_PAGE = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string) => {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!UUID.test(id)) throw badInput('after', 'Con trỏ phân trang (after) không hợp lệ.');
-  return id;
+const encodeCursor = (person: Person) =>
+  Buffer.from(`${person.nameFolded ?? ''}\u0000${person.id}`, 'utf8').toString('base64url');
+const decodeCursor = (cursor: string): PersonCursor => {
+  const [nameFolded, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('\u0000');
+  if (nameFolded === undefined || !id || !UUID.test(id)) {
+    throw badInput('after', 'Con trỏ phân trang (after) không hợp lệ.');
+  }
+  return { nameFolded, id };
 };
 
+export const lower = <T extends string>(value: T) => value.toLowerCase() as Lowercase<T>;
+export const upper = <T extends string>(value: T) => value.toUpperCase() as Uppercase<T>;
+
 /** A person, if the caller's scope covers their commune of residence. */
-async function personInScope(id: string, context: RegistryContext): Promise<Person> {
+export async function personInScope(id: string, context: RegistryContext): Promise<Person> {
   context.session.assert('person:read');
   const person = UUID.test(id) ? await context.loaders.personById.load(id) : null;
   // Row-level security hides persons outside the scope, so they are simply not found.
@@ -26,7 +46,11 @@ async function personInScope(id: string, context: RegistryContext): Promise<Pers
   return person;
 }
 
-async function scopePathFor(unitCode: string | null | undefined, context: RegistryContext): Promise<string> {
+/** The path of the unit to look under: the given one, which must be in scope, else the caller's own. */
+export async function scopePathFor(
+  unitCode: string | null | undefined,
+  context: RegistryContext,
+): Promise<string> {
   const scope = context.session.assert('person:read');
   if (!unitCode) return scope;
   const unit = await context.loaders.unitByCode.load(unitCode);
@@ -34,6 +58,11 @@ async function scopePathFor(unitCode: string | null | undefined, context: Regist
   if (!context.session.covers(unit.path)) throw forbidden();
   return unit.path;
 }
+
+const checkedId = (id: string, field = 'id') => {
+  if (!UUID.test(id)) throw badInput(field, 'Mã định danh không hợp lệ.');
+  return id;
+};
 
 export const personResolvers = {
   Query: {
@@ -43,35 +72,71 @@ export const personResolvers = {
       if (first < 1 || first > MAX_PAGE)
         throw badInput('first', `Số bản ghi mỗi trang phải từ 1 đến ${MAX_PAGE}.`);
       const path = await scopePathFor(args.unitCode, context);
-      const page = await findPersonsInSubtree(context.em, path, {
+      const search = readPersonSearch({
+        ...args.filter,
+        status: args.filter?.status ? lower(args.filter.status) : undefined,
+        householdId: args.filter?.householdId
+          ? checkedId(args.filter.householdId, 'filter.householdId')
+          : null,
+      });
+      if ('field' in search) throw badInput(search.field, search.message);
+      const page = await findPersonsInSubtree(context.em, path, search, {
         first,
-        afterId: args.after ? decodeCursor(args.after) : undefined,
+        after: args.after ? decodeCursor(args.after) : undefined,
       });
       for (const person of page.persons) context.loaders.personById.prime(person.id, person);
-      const edges = page.persons.map((node) => ({ cursor: encodeCursor(node.id), node }));
+      const edges = page.persons.map((node) => ({ cursor: encodeCursor(node), node }));
       return {
         edges,
         totalCount: page.totalCount,
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
       };
     },
+    history: async (_parent, args, context) => {
+      await personInScope(args.personId, context);
+      return historyOfPerson(context.em, args.personId);
+    },
+    ethnicities: () => [...ETHNICITIES].map(([code, name]) => ({ code, name })),
   },
   Mutation: {
     createPerson: (_parent, args, context) =>
       createPerson(context.em, context.session, {
         ...args.input,
-        gender: args.input.gender.toLowerCase() as Gender,
+        gender: lower(args.input.gender) as Gender,
       }),
+    updatePerson: (_parent, args, context) => {
+      const { gender, ...rest } = args.input;
+      const changes: PersonChanges = Object.fromEntries(
+        Object.entries({ ...rest, gender: gender ? (lower(gender) as Gender) : gender }).filter(
+          ([, value]) => value !== undefined,
+        ),
+      );
+      return updatePerson(context.em, context.session, checkedId(args.id), changes);
+    },
+    setPersonStatus: (_parent, args, context) =>
+      setPersonStatus(context.em, context.session, checkedId(args.id), lower(args.status), args.date),
+    deletePerson: (_parent, args, context) => deletePerson(context.em, context.session, checkedId(args.id)),
   },
   Person: {
     __resolveReference: (reference, context) => personInScope(reference.id, context),
     birthDate: (person) => person.birthDate ?? String(person.birthYear),
-    gender: (person) => person.gender.toUpperCase() as GenderValue,
-    status: (person) => person.status.toUpperCase() as PersonStatus,
+    gender: (person) => upper(person.gender) as GenderValue,
+    status: (person) => upper(person.status) as PersonStatus,
+    ethnicity: (person) =>
+      person.ethnicityCode
+        ? { code: person.ethnicityCode, name: ETHNICITIES.get(person.ethnicityCode) ?? person.ethnicityCode }
+        : null,
+    relationToHead: (person) =>
+      person.relationToHead ? (upper(person.relationToHead) as RelationToHead) : null,
     residenceUnit: async (person, _args, context) => {
       const unit = await context.loaders.unitByCode.load(person.residenceUnitCode);
       if (!unit) throw new Error(`person ${person.id} lives in unknown unit ${person.residenceUnitCode}`);
       return unit;
     },
+    household: (person, _args, context) =>
+      person.householdId ? context.loaders.householdById.load(person.householdId) : null,
+    paymentAccounts: (person, _args, context) => context.loaders.accountsByPerson.load(person.id),
+    duplicateWarnings: (person, _args, context) => context.loaders.openWarningsByPerson.load(person.id),
+    history: (person, _args, context) => historyOfPerson(context.em, person.id),
   },
 } satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Person'>;

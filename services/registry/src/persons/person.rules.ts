@@ -1,4 +1,5 @@
 import { todayInVietnam } from '@ansinh/common';
+import { ETHNICITIES } from '../code-lists/ethnicities.ts';
 import { checkCitizenId } from './citizen-id.rule.ts';
 
 export type Gender = 'male' | 'female' | 'unknown';
@@ -7,7 +8,10 @@ export type NewPersonInput = {
   fullName: string;
   birthDate: string;
   gender: Gender;
+  ethnicityCode?: string | null | undefined;
   citizenId?: string | null | undefined;
+  oldIdNumber?: string | null | undefined;
+  phone?: string | null | undefined;
   residenceUnitCode: string;
   address?: string | null | undefined;
 };
@@ -17,7 +21,10 @@ export type NewPerson = {
   birthYear: number;
   birthDate: string | null;
   gender: Gender;
+  ethnicityCode: string | null;
   citizenId: string | null;
+  oldIdNumber: string | null;
+  phone: string | null;
   residenceUnitCode: string;
   address: string | null;
 };
@@ -61,13 +68,39 @@ export function parseBirthDate(
   return { birthYear: year, birthDate: iso };
 }
 
+/** Text as written, NFC, with runs of white space (also non-breaking and zero-width) as one space. */
+export function normalizeText(value: string): string {
+  return value
+    .normalize('NFC')
+    .replace(/[\s\u00a0\u200b-\u200d\ufeff]+/g, ' ')
+    .trim();
+}
+
+/** A Vietnamese phone number as 10 digits from 0 (`+84 912 345 678` → `0912345678`). */
+export function parsePhone(value: string): string | FieldProblem {
+  const digits = value.replace(/[\s.\-()]/g, '').replace(/^\+?84(?=\d{9}$)/, '0');
+  if (!/^0\d{9}$/.test(digits)) {
+    return { field: 'phone', message: 'Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84).' };
+  }
+  return digits;
+}
+
+/** Old CMND: 9 digits (12 for the last series issued before the CCCD). */
+export function parseOldIdNumber(value: string): string | FieldProblem {
+  const digits = value.replace(/[\s.]/g, '');
+  if (!/^(\d{9}|\d{12})$/.test(digits)) {
+    return { field: 'oldIdNumber', message: 'Số CMND phải gồm 9 chữ số (hoặc 12 chữ số).' };
+  }
+  return digits;
+}
+
 /** Validates and normalises a new person; returns every problem, each naming its field. */
 export function validateNewPerson(
   input: NewPersonInput,
   today: Date,
 ): { person: NewPerson } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const fullName = input.fullName.normalize('NFC').replace(/\s+/g, ' ').trim();
+  const fullName = normalizeText(input.fullName);
   if (!fullName) problems.push({ field: 'fullName', message: 'Họ và tên không được để trống.' });
   const birth = parseBirthDate(input.birthDate, today);
   if ('field' in birth) problems.push(birth);
@@ -76,6 +109,17 @@ export function validateNewPerson(
     const problem = checkCitizenId(citizenId, { gender: input.gender, birthYear: birth.birthYear });
     if (problem) problems.push({ field: 'citizenId', message: problem.message });
   }
+  const ethnicityCode = input.ethnicityCode?.trim() || null;
+  if (ethnicityCode && !ETHNICITIES.has(ethnicityCode)) {
+    problems.push({
+      field: 'ethnicityCode',
+      message: `Mã dân tộc "${ethnicityCode}" không có trong danh mục.`,
+    });
+  }
+  const oldIdNumber = input.oldIdNumber?.trim() ? parseOldIdNumber(input.oldIdNumber) : null;
+  if (typeof oldIdNumber === 'object' && oldIdNumber) problems.push(oldIdNumber);
+  const phone = input.phone?.trim() ? parsePhone(input.phone) : null;
+  if (typeof phone === 'object' && phone) problems.push(phone);
   if (problems.length || 'field' in birth) return { problems };
   return {
     person: {
@@ -83,9 +127,12 @@ export function validateNewPerson(
       birthYear: birth.birthYear,
       birthDate: birth.birthDate,
       gender: input.gender,
+      ethnicityCode,
       citizenId,
+      oldIdNumber: oldIdNumber as string | null,
+      phone: phone as string | null,
       residenceUnitCode: input.residenceUnitCode.trim(),
-      address: input.address?.normalize('NFC').trim() || null,
+      address: input.address ? normalizeText(input.address) || null : null,
     },
   };
 }

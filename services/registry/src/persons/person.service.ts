@@ -1,12 +1,57 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, type Session } from '@ansinh/common';
+import { AppError, badInput, notFound, type Session } from '@ansinh/common';
 import { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
+import { raiseDuplicateWarnings } from '../duplicates/duplicate-warning.repository.ts';
 import { Person } from './person.entity.ts';
 import { livingCitizenIdTaken } from './person.repository.ts';
-import { validateNewPerson, type NewPersonInput } from './person.rules.ts';
+import { parseBirthDate, validateNewPerson, type FieldProblem, type NewPersonInput } from './person.rules.ts';
 
-/** Registers a new person in a commune within the caller's scope; writes nothing on any refusal. */
+const citizenIdTaken = () =>
+  new AppError('CONFLICT', 'Số CCCD này đã thuộc về một đối tượng khác đang còn sống trong hệ thống.', {
+    field: 'citizenId',
+  });
+
+function refuse(problems: FieldProblem[]): never {
+  throw badInput(problems[0]!.field, problems.map((problem) => problem.message).join(' '));
+}
+
+/** The current commune with this code, which the caller may write to. */
+async function writableCommune(
+  em: EntityManager,
+  session: Session,
+  code: string,
+): Promise<AdministrativeUnit> {
+  const unit = await em.findOne(AdministrativeUnit, { code, validTo: null });
+  if (!unit || unit.level !== 'commune') {
+    throw badInput('residenceUnitCode', `Không tìm thấy xã/phường có mã "${code}".`);
+  }
+  session.assertOnUnit('person:write', unit.path);
+  return unit;
+}
+
+/** A person the caller may change; row-level security hides the others, so they are not found. */
+export async function writablePerson(em: EntityManager, session: Session, id: string): Promise<Person> {
+  session.assert('person:write');
+  const person = await em.findOne(Person, { id });
+  if (!person) throw notFound('Không tìm thấy đối tượng trong phạm vi đơn vị của bạn.');
+  return person;
+}
+
+async function flushPerson(em: EntityManager): Promise<void> {
+  try {
+    await em.flush();
+  } catch (error) {
+    // Another request registered the same CCCD between the check and the write.
+    if (error instanceof UniqueConstraintViolationException) throw citizenIdTaken();
+    throw error;
+  }
+}
+
+/**
+ * Registers a new person in a commune within the caller's scope and raises duplicate warnings, in one
+ * transaction; writes nothing on any refusal.
+ */
 export async function createPerson(
   em: EntityManager,
   session: Session,
@@ -15,28 +60,122 @@ export async function createPerson(
 ): Promise<Person> {
   session.assert('person:write');
   const validated = validateNewPerson(input, today);
-  if ('problems' in validated) {
-    const [first, ...rest] = validated.problems;
-    throw badInput(first!.field, [first!, ...rest].map((problem) => problem.message).join(' '));
-  }
+  if ('problems' in validated) refuse(validated.problems);
   const { person } = validated;
-  const unit = await em.findOne(AdministrativeUnit, { code: person.residenceUnitCode, validTo: null });
-  if (!unit || unit.level !== 'commune') {
-    throw badInput('residenceUnitCode', `Không tìm thấy xã/phường có mã "${person.residenceUnitCode}".`);
-  }
-  session.assertOnUnit('person:write', unit.path);
-  const citizenIdTaken = () =>
-    new AppError('CONFLICT', 'Số CCCD này đã thuộc về một đối tượng khác đang còn sống trong hệ thống.', {
-      field: 'citizenId',
-    });
+  await writableCommune(em, session, person.residenceUnitCode);
   if (person.citizenId && (await livingCitizenIdTaken(em, person.citizenId))) throw citizenIdTaken();
-  const created = em.create(Person, { ...person, status: 'living' });
-  try {
-    await em.flush();
-  } catch (error) {
-    // Another request registered the same CCCD between the check and the insert.
-    if (error instanceof UniqueConstraintViolationException) throw citizenIdTaken();
-    throw error;
+  return em.transactional(async (tx) => {
+    const created = tx.create(Person, { ...person, status: 'living' });
+    await flushPerson(tx);
+    await raiseDuplicateWarnings(tx, [created.id]);
+    return created;
+  });
+}
+
+export type PersonChanges = Partial<NewPersonInput>;
+
+/** Changes a person's details; every field is checked again as for a new person. */
+export async function updatePerson(
+  em: EntityManager,
+  session: Session,
+  id: string,
+  changes: PersonChanges,
+  today = new Date(),
+): Promise<Person> {
+  const person = await writablePerson(em, session, id);
+  const merged: NewPersonInput = {
+    fullName: person.fullName,
+    birthDate: person.birthDate ?? String(person.birthYear),
+    gender: person.gender,
+    ethnicityCode: person.ethnicityCode,
+    citizenId: person.citizenId,
+    oldIdNumber: person.oldIdNumber,
+    phone: person.phone,
+    residenceUnitCode: person.residenceUnitCode,
+    address: person.address,
+  };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value !== undefined) (merged as Record<string, unknown>)[field] = value;
   }
-  return created;
+  if (changes.fullName === null || changes.birthDate === null || changes.gender === null) {
+    throw badInput('input', 'Họ tên, ngày sinh và giới tính không được xóa.');
+  }
+  const validated = validateNewPerson(merged, today);
+  if ('problems' in validated) refuse(validated.problems);
+  const next = validated.person;
+  if (next.residenceUnitCode !== person.residenceUnitCode) {
+    await writableCommune(em, session, next.residenceUnitCode);
+  }
+  if (
+    next.citizenId &&
+    next.citizenId !== person.citizenId &&
+    person.status === 'living' &&
+    (await livingCitizenIdTaken(em, next.citizenId))
+  ) {
+    throw citizenIdTaken();
+  }
+  return em.transactional(async (tx) => {
+    const changed = tx.assign(await tx.findOneOrFail(Person, { id }), next);
+    await flushPerson(tx);
+    if (
+      changes.fullName !== undefined ||
+      changes.birthDate !== undefined ||
+      changes.citizenId !== undefined
+    ) {
+      await raiseDuplicateWarnings(tx, [id]);
+    }
+    return changed;
+  });
+}
+
+/** Records a death or a move away on a date, or sets the person back to living (undoing a mistake). */
+export async function setPersonStatus(
+  em: EntityManager,
+  session: Session,
+  id: string,
+  status: Person['status'],
+  date: string | null | undefined,
+  today = new Date(),
+): Promise<Person> {
+  const person = await writablePerson(em, session, id);
+  let statusDate: string | null = null;
+  if (status !== 'living') {
+    if (!date) throw badInput('date', 'Cần ngày mất hoặc ngày chuyển đi.');
+    const parsed = parseBirthDate(date, today);
+    if ('field' in parsed || !parsed.birthDate) {
+      throw badInput('date', 'Ngày phải có dạng dd/mm/yyyy hoặc yyyy-mm-dd và không ở tương lai.');
+    }
+    if (parsed.birthDate < (person.birthDate ?? `${person.birthYear}-01-01`)) {
+      throw badInput('date', 'Ngày không được trước ngày sinh.');
+    }
+    statusDate = parsed.birthDate;
+  } else if (
+    person.citizenId &&
+    person.status !== 'living' &&
+    (await livingCitizenIdTaken(em, person.citizenId))
+  ) {
+    throw citizenIdTaken();
+  }
+  person.status = status;
+  person.statusDate = statusDate;
+  await flushPerson(em);
+  return person;
+}
+
+/** Removes a record entered by mistake (the change history keeps what it held). */
+export async function deletePerson(em: EntityManager, session: Session, id: string): Promise<string> {
+  const person = await writablePerson(em, session, id);
+  const [{ entitled } = { entitled: false }] = await em.execute<{ entitled: boolean }[]>(
+    'select exists (select 1 from approvals.v_active_entitlements where person_id = ?) as entitled',
+    [id],
+  );
+  if (entitled) {
+    throw new AppError(
+      'CONFLICT',
+      'Đối tượng đang hưởng chính sách, không thể xóa. Hãy ghi nhận thôi hưởng hoặc tình trạng (đã mất, chuyển đi).',
+      { field: 'id' },
+    );
+  }
+  await em.remove(person).flush();
+  return id;
 }

@@ -24,10 +24,23 @@ export const AdministrativeUnit = defineEntity({
     path: p.string().columnType('ltree'),
     validFrom: p.date().nullable(),
     validTo: p.date().nullable(),
+    /**
+     * Units that took this one over when it ended (several when it was split), by code; each is the
+     * unit with that code valid from the day after `validTo`.
+     */
+    successorCodes: p.array().default([]),
   },
-  uniques: [{ properties: ['code', 'validFrom'] }],
+  // A code is reused across periods but names one unit per period; an open start counts as one period.
+  uniques: [
+    {
+      name: 'administrative_units_code_valid_from_unique',
+      expression:
+        'create unique index "administrative_units_code_valid_from_unique" on "registry"."administrative_units" ("code", "valid_from") nulls not distinct',
+    },
+  ],
   indexes: [
     { properties: ['parentCode'] },
+    { name: 'administrative_units_successor_codes_gin', properties: ['successorCodes'], type: 'gin' },
     { name: 'administrative_units_path_gist', properties: ['path'], type: 'gist' },
   ],
 });

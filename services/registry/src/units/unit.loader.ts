@@ -1,3 +1,4 @@
+import { arrayLiteral } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { AdministrativeUnit } from './administrative-unit.entity.ts';
@@ -19,5 +20,41 @@ export function createUnitChildrenLoader(em: EntityManager) {
       { orderBy: { code: 'asc' } },
     );
     return parentCodes.map((code) => units.filter((unit) => unit.parentCode === code));
+  });
+}
+
+/** Units by code as they stood on a day; keys are `code@yyyy-mm-dd`. */
+export function createUnitOnDateLoader(em: EntityManager) {
+  return new DataLoader<string, AdministrativeUnit | null>(async (keys) => {
+    const [codes, days] = [keys.map((key) => key.split('@')[0]!), keys.map((key) => key.split('@')[1]!)];
+    const rows = await em.execute<(Record<string, unknown> & { key: string })[]>(
+      `select u.*, k.code || '@' || k.day as key
+         from unnest(?::text[], ?::text[]) k(code, day)
+         join registry.administrative_units u on u.code = k.code
+          and (u.valid_from is null or u.valid_from <= k.day::date)
+          and (u.valid_to is null or u.valid_to >= k.day::date)`,
+      [arrayLiteral(codes), arrayLiteral(days)],
+    );
+    const byKey = new Map(rows.map(({ key, ...row }) => [key, em.map(AdministrativeUnit, row)]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  });
+}
+
+/** The units that ended the day before a unit began and name it as their successor; keyed by unit id. */
+export function createUnitPredecessorsLoader(em: EntityManager) {
+  return new DataLoader<string, AdministrativeUnit[]>(async (ids) => {
+    const rows = await em.execute<(Record<string, unknown> & { successor_id: string })[]>(
+      `select p.*, u.id as successor_id
+         from registry.administrative_units u
+         join registry.administrative_units p on p.successor_codes @> array[u.code::text] and p.valid_to = u.valid_from - 1
+        where u.id = any(?::uuid[])
+        order by p.code`,
+      [arrayLiteral(ids)],
+    );
+    return ids.map((id) =>
+      rows
+        .filter((row) => row.successor_id === id)
+        .map(({ successor_id: _successor, ...row }) => em.map(AdministrativeUnit, row)),
+    );
   });
 }

@@ -1,18 +1,37 @@
 import type { RegistryContext } from '../context.ts';
 import type { Resolvers, UnitLevel } from '../generated/resolvers-types.ts';
+import { badInput, todayInVietnam } from '@ansinh/common';
 import { AdministrativeUnit } from './administrative-unit.entity.ts';
+import { dayAfter, isoDateOf } from './unit-validity.ts';
 
 const LEVELS = { province: 'PROVINCE', district: 'DISTRICT', commune: 'COMMUNE' } as const satisfies Record<
   AdministrativeUnit['level'],
   UnitLevel
 >;
 const levelOf = (level: UnitLevel) => level.toLowerCase() as AdministrativeUnit['level'];
-const isoDate = (value: string | Date | null | undefined) =>
-  value instanceof Date ? value.toISOString().slice(0, 10) : (value ?? null);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The units that took over `unit` the day after it ended. */
+async function successorsOf(unit: AdministrativeUnit, context: RegistryContext) {
+  const validTo = isoDateOf(unit.validTo);
+  if (!validTo || !unit.successorCodes.length) return [];
+  const next = dayAfter(validTo);
+  const units = await context.loaders.unitOnDate.loadMany(
+    unit.successorCodes.map((code) => `${code}@${next}`),
+  );
+  return units.filter(
+    (successor): successor is AdministrativeUnit =>
+      successor instanceof Object && !(successor instanceof Error),
+  );
+}
 
 export const unitResolvers = {
   Query: {
-    administrativeUnit: (_parent, args, context) => context.loaders.unitByCode.load(args.code),
+    administrativeUnit: (_parent, args, context) => {
+      if (!args.on) return context.loaders.unitByCode.load(args.code);
+      if (!ISO_DATE.test(args.on)) throw badInput('on', 'Ngày phải có dạng YYYY-MM-DD.');
+      return context.loaders.unitOnDate.load(`${args.code}@${args.on}`);
+    },
     administrativeUnits: (_parent, args, context: RegistryContext) => {
       const level = args.level ? levelOf(args.level) : undefined;
       return context.em.find(
@@ -36,7 +55,18 @@ export const unitResolvers = {
     parent: (unit, _args, context) =>
       unit.parentCode ? context.loaders.unitByCode.load(unit.parentCode) : null,
     children: (unit, _args, context) => context.loaders.unitChildren.load(unit.code),
-    validFrom: (unit) => isoDate(unit.validFrom),
-    validTo: (unit) => isoDate(unit.validTo),
+    validFrom: (unit) => isoDateOf(unit.validFrom),
+    validTo: (unit) => isoDateOf(unit.validTo),
+    isCurrent: (unit) => {
+      const today = todayInVietnam();
+      const [from, to] = [isoDateOf(unit.validFrom), isoDateOf(unit.validTo)];
+      return (!from || from <= today) && (!to || to >= today);
+    },
+    successors: (unit, _args, context) => successorsOf(unit, context),
+    successor: async (unit, _args, context) => {
+      const successors = await successorsOf(unit, context);
+      return successors.length === 1 ? successors[0]! : null;
+    },
+    predecessors: (unit, _args, context) => context.loaders.unitPredecessors.load(unit.id),
   },
 } satisfies Pick<Resolvers, 'Query' | 'AdministrativeUnit'>;

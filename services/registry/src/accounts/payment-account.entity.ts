@@ -1,0 +1,48 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+export const PAYMENT_ACCOUNT_KIND_VALUES = ['bank', 'e_wallet', 'mobile_money'] as const;
+
+/**
+ * Where a person's allowance can be paid: a bank account, an e-wallet or mobile money. At most one
+ * is the default. Visible exactly when its person is (row-level security through `persons`).
+ */
+export const PaymentAccount = defineEntity({
+  name: 'PaymentAccount',
+  tableName: 'payment_accounts',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    personId: p.uuid(),
+    kind: p.enum(PAYMENT_ACCOUNT_KIND_VALUES),
+    /** Bank code (NAPAS/VietQR) or wallet / mobile-money provider code. */
+    providerCode: p.string().length(20),
+    /** Bank account number, or the wallet / mobile-money id (usually a phone number). */
+    accountNumber: p.string().length(30),
+    holderName: p.text(),
+    /** Whether the holder name matches the person's name, compared without accents. */
+    holderNameMatches: p.boolean(),
+    isDefault: p.boolean().default(false),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+  indexes: [{ properties: ['personId'] }],
+  uniques: [
+    { properties: ['personId', 'providerCode', 'accountNumber'] },
+    { name: 'payment_accounts_one_default', properties: ['personId'], where: 'is_default' },
+  ],
+  policies: [
+    {
+      name: 'person_scope',
+      using: () => 'exists (select 1 from registry.persons p where p.id = person_id)',
+      check: () => 'exists (select 1 from registry.persons p where p.id = person_id)',
+    },
+  ],
+});
+
+export type PaymentAccount = InferEntity<typeof PaymentAccount>;

@@ -1,0 +1,37 @@
+import type { PaymentAccountKind, Resolvers } from '../generated/resolvers-types.ts';
+import { PAYMENT_PROVIDERS } from '../code-lists/payment-providers.ts';
+import { upper } from '../persons/person.resolvers.ts';
+import {
+  addPaymentAccount,
+  removePaymentAccount,
+  setDefaultPaymentAccount,
+} from './payment-account.service.ts';
+
+const providerByCode = new Map(PAYMENT_PROVIDERS.map((provider) => [provider.code, provider]));
+
+export const paymentAccountResolvers = {
+  Query: {
+    paymentProviders: () => [...PAYMENT_PROVIDERS],
+  },
+  Mutation: {
+    addPaymentAccount: (_parent, args, context) =>
+      addPaymentAccount(context.em, context.session, args.personId, args.input),
+    setDefaultPaymentAccount: (_parent, args, context) =>
+      setDefaultPaymentAccount(context.em, context.session, args.id),
+    removePaymentAccount: (_parent, args, context) =>
+      removePaymentAccount(context.em, context.session, args.id),
+  },
+  PaymentAccount: {
+    kind: (account) => upper(account.kind) as PaymentAccountKind,
+    provider: (account) =>
+      providerByCode.get(account.providerCode) ?? {
+        code: account.providerCode,
+        name: account.providerCode,
+        kind: account.kind,
+        aliases: [],
+      },
+  },
+  PaymentProvider: {
+    kind: (provider) => upper(provider.kind) as PaymentAccountKind,
+  },
+} satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'PaymentAccount' | 'PaymentProvider'>;

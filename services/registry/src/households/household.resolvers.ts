@@ -1,0 +1,44 @@
+import { notFound } from '@ansinh/common';
+import type { Resolvers, PovertyStatus } from '../generated/resolvers-types.ts';
+import { lower, upper } from '../persons/person.resolvers.ts';
+import { createHousehold, setHouseholdMember, updateHousehold } from './household.service.ts';
+
+export const householdResolvers = {
+  Query: {
+    household: async (_parent, args, context) => {
+      context.session.assert('person:read');
+      // Row-level security hides other units' households.
+      const household = await context.loaders.householdById.load(args.id).catch(() => null);
+      if (!household) throw notFound('Không tìm thấy hộ trong phạm vi đơn vị của bạn.');
+      return household;
+    },
+  },
+  Mutation: {
+    createHousehold: (_parent, { input }, context) =>
+      createHousehold(context.em, context.session, {
+        ...input,
+        povertyStatus: input.povertyStatus ? lower(input.povertyStatus) : 'none',
+      }),
+    updateHousehold: (_parent, { id, input }, context) =>
+      updateHousehold(context.em, context.session, id, {
+        ...input,
+        povertyStatus: input.povertyStatus ? lower(input.povertyStatus) : undefined,
+      }),
+    setHouseholdMember: (_parent, args, context) =>
+      setHouseholdMember(
+        context.em,
+        context.session,
+        args.personId,
+        args.householdId,
+        args.relationToHead ? lower(args.relationToHead) : undefined,
+      ),
+  },
+  Household: {
+    residenceUnit: async (household, _args, context) =>
+      (await context.loaders.unitByCode.load(household.residenceUnitCode))!,
+    head: (household, _args, context) =>
+      household.headPersonId ? context.loaders.personById.load(household.headPersonId) : null,
+    members: (household, _args, context) => context.loaders.householdMembers.load(household.id),
+    povertyStatus: (household) => upper(household.povertyStatus) as PovertyStatus,
+  },
+} satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Household'>;

@@ -1,0 +1,129 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { AppError, badInput, notFound, todayInVietnam, type Session } from '@ansinh/common';
+import { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
+import { Person } from '../persons/person.entity.ts';
+import { writablePerson } from '../persons/person.service.ts';
+import { normalizeText } from '../persons/person.rules.ts';
+import { Household } from './household.entity.ts';
+
+export type HouseholdInput = {
+  code?: string;
+  residenceUnitCode?: string;
+  address?: string | null | undefined;
+  povertyStatus?: Household['povertyStatus'] | null | undefined;
+  povertyYear?: number | null | undefined;
+};
+
+function checkPoverty(
+  status: Household['povertyStatus'],
+  year: number | null | undefined,
+  today: Date,
+): void {
+  const thisYear = Number(todayInVietnam(today).slice(0, 4));
+  if (year !== null && year !== undefined && (year < 2000 || year > thisYear)) {
+    throw badInput('povertyYear', `Năm xét duyệt hộ nghèo phải từ 2000 đến ${thisYear}.`);
+  }
+  if (status !== 'none' && (year === null || year === undefined)) {
+    throw badInput('povertyYear', 'Hộ nghèo / cận nghèo cần năm xét duyệt.');
+  }
+}
+
+export async function createHousehold(
+  em: EntityManager,
+  session: Session,
+  input: Required<Pick<HouseholdInput, 'code' | 'residenceUnitCode'>> & HouseholdInput,
+  today = new Date(),
+): Promise<Household> {
+  session.assert('person:write');
+  const code = normalizeText(input.code);
+  if (!code || code.length > 30) throw badInput('code', 'Mã hộ không được để trống và tối đa 30 ký tự.');
+  const unit = await em.findOne(AdministrativeUnit, { code: input.residenceUnitCode, validTo: null });
+  if (!unit || unit.level !== 'commune') {
+    throw badInput('residenceUnitCode', `Không tìm thấy xã/phường có mã "${input.residenceUnitCode}".`);
+  }
+  session.assertOnUnit('person:write', unit.path);
+  const povertyStatus = input.povertyStatus ?? 'none';
+  checkPoverty(povertyStatus, input.povertyYear, today);
+  const household = em.create(Household, {
+    code,
+    residenceUnitCode: unit.code,
+    address: input.address ? normalizeText(input.address) : null,
+    povertyStatus,
+    povertyYear: input.povertyYear ?? null,
+  });
+  try {
+    await em.flush();
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new AppError('CONFLICT', `Xã đã có hộ mã "${code}".`, { field: 'code' });
+    }
+    throw error;
+  }
+  return household;
+}
+
+async function writableHousehold(em: EntityManager, session: Session, id: string): Promise<Household> {
+  session.assert('person:write');
+  const household = await em.findOne(Household, { id });
+  if (!household) throw notFound('Không tìm thấy hộ trong phạm vi đơn vị của bạn.');
+  return household;
+}
+
+export async function updateHousehold(
+  em: EntityManager,
+  session: Session,
+  id: string,
+  input: HouseholdInput,
+  today = new Date(),
+): Promise<Household> {
+  const household = await writableHousehold(em, session, id);
+  const povertyStatus = input.povertyStatus ?? household.povertyStatus;
+  const povertyYear = input.povertyYear !== undefined ? input.povertyYear : household.povertyYear;
+  checkPoverty(povertyStatus, povertyYear, today);
+  if (input.address !== undefined) household.address = input.address ? normalizeText(input.address) : null;
+  household.povertyStatus = povertyStatus;
+  household.povertyYear =
+    povertyStatus === 'none' && input.povertyYear === undefined ? null : (povertyYear ?? null);
+  await em.flush();
+  return household;
+}
+
+/**
+ * Puts a person in a household of their commune (or takes them out). A new head replaces the old one,
+ * whose relation becomes OTHER until an official sets it.
+ */
+export async function setHouseholdMember(
+  em: EntityManager,
+  session: Session,
+  personId: string,
+  householdId: string | null | undefined,
+  relationToHead: Person['relationToHead'] | undefined,
+): Promise<Person> {
+  const person = await writablePerson(em, session, personId);
+  if (!householdId) {
+    await em.transactional(async (tx) => {
+      await tx.nativeUpdate(Household, { headPersonId: personId }, { headPersonId: null });
+      await tx.nativeUpdate(Person, { id: personId }, { householdId: null, relationToHead: null });
+    });
+    return em.refreshOrFail(person);
+  }
+  const household = await writableHousehold(em, session, householdId);
+  if (household.residenceUnitCode !== person.residenceUnitCode) {
+    throw badInput('householdId', 'Hộ và đối tượng phải cùng xã/phường.');
+  }
+  if (!relationToHead) throw badInput('relationToHead', 'Cần quan hệ với chủ hộ.');
+  await em.transactional(async (tx) => {
+    if (relationToHead === 'head') {
+      if (household.headPersonId && household.headPersonId !== personId) {
+        await tx.nativeUpdate(Person, { id: household.headPersonId }, { relationToHead: 'other' });
+      }
+      await tx.nativeUpdate(Household, { id: householdId }, { headPersonId: personId });
+    } else if (household.headPersonId === personId) {
+      await tx.nativeUpdate(Household, { id: householdId }, { headPersonId: null });
+    }
+    await tx.nativeUpdate(Person, { id: personId }, { householdId, relationToHead });
+  });
+  await em.refreshOrFail(household);
+  return em.refreshOrFail(person);
+}
