@@ -15,7 +15,7 @@ const project = (displayName, rootDir, testMatch = ['<rootDir>/**/*.test.ts']) =
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   testMatch,
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/bench/'],
+  testPathIgnorePatterns: ['/node_modules/'],
   slowTestThreshold: 20,
 });
 

@@ -20,6 +20,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLFormattedError } from 'graphql';
 import { loadGatewayConfig, type GatewayConfig } from './config.ts';
+import { proxyImportReport, readMultipartOperations } from './uploads.ts';
 
 export type GatewayContext = {
   requestId: string;
@@ -96,25 +97,40 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
 
   httpServer.on(
     'request',
-    graphqlRequestListener(server, context, {
-      '/health': (_request, response) => sendJson(response, 200, { status: 'ok' }),
-      '/ready': async (_request, response) => {
-        const checks = await Promise.all([
-          verifier.reachable(),
-          ...Object.values(urls).map((url) =>
-            fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) })
-              .then((answer) => answer.ok)
-              .catch(() => false),
-          ),
-        ]);
-        const names = ['jwks', ...Object.keys(urls)];
-        sendJson(
-          response,
-          checks.every(Boolean) ? 200 : 503,
-          Object.fromEntries(names.map((name, index) => [name, checks[index]])),
-        );
+    graphqlRequestListener(
+      server,
+      context,
+      {
+        '/health': (_request, response) => sendJson(response, 200, { status: 'ok' }),
+        '/ready': async (_request, response) => {
+          const checks = await Promise.all([
+            verifier.reachable(),
+            ...Object.values(urls).map((url) =>
+              fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) })
+                .then((answer) => answer.ok)
+                .catch(() => false),
+            ),
+          ]);
+          const names = ['jwks', ...Object.keys(urls)];
+          sendJson(
+            response,
+            checks.every(Boolean) ? 200 : 503,
+            Object.fromEntries(names.map((name, index) => [name, checks[index]])),
+          );
+        },
+        '/import-report': (request, response) => proxyImportReport(request, response, urls.registry!),
       },
-    }),
+      (request) =>
+        readMultipartOperations(request, {
+          url: new URL('/uploads', urls.registry).toString(),
+          headers: {
+            ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+            ...(request.headers['x-request-id']
+              ? { 'x-request-id': String(request.headers['x-request-id']) }
+              : {}),
+          },
+        }),
+    ),
   );
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const { port } = httpServer.address() as AddressInfo;

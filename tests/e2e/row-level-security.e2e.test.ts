@@ -78,8 +78,8 @@ describe('row-level security: the database enforces the unit scope even when a q
       asSubgraph(
         'ansinh_registry',
         '42.436.18073',
-        `insert into registry.persons (id, full_name, birth_year, gender, residence_unit_code, status, created_at, updated_at)
-         values (gen_random_uuid(), 'Lê Văn Tám', 1950, 'male', '18229', 'living', now(), now())`,
+        `insert into registry.persons (id, full_name, name_folded, birth_year, gender, residence_unit_code, status, created_at, updated_at)
+         values (gen_random_uuid(), 'Lê Văn Tám', 'le van tam', 1950, 'male', '18229', 'living', now(), now())`,
       ),
     ).rejects.toThrow(/row-level security/);
   });

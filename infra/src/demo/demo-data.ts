@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { currentMonth } from '@ansinh/common';
 import { monthlyAmount, standardLevelFor, type LevelRow } from '@ansinh/approvals';
+import { foldText } from '@ansinh/registry';
 import pg from 'pg';
 import { DEMO_COMMUNES, DEMO_UNITS, type DemoUnit } from './demo-units.ts';
 
@@ -108,11 +109,12 @@ export async function seedDemoData(
           : `${birthYear}-${String((serial % 12) + 1).padStart(2, '0')}-${String((serial % 28) + 1).padStart(2, '0')}`;
         const personId = randomUUID();
         await client.query(
-          `insert into registry.persons (id, full_name, birth_year, birth_date, gender, citizen_id, residence_unit_code, address, status, created_at, updated_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, 'living', now(), now())`,
+          `insert into registry.persons (id, full_name, name_folded, birth_year, birth_date, gender, citizen_id, residence_unit_code, address, status, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'living', now(), now())`,
           [
             personId,
             name.normalize('NFC'),
+            foldText(name),
             birthYear,
             birthDate,
             female ? 'female' : 'male',

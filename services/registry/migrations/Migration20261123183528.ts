@@ -10,9 +10,9 @@ export class Migration20261123183528 extends Migration {
     this.addSql(`create function "registry"."fold_name"(name text) returns text language sql immutable strict parallel safe as $$ select lower(public.unaccent('public.unaccent'::regdictionary, name)) $$;`);
     this.addSql(`grant execute on function "registry"."fold_name"(text) to ansinh_registry;`);
 
-    this.addSql(`create table "registry"."change_history" ("id" bigserial primary key, "table_name" varchar(40) not null, "row_id" uuid not null, "person_id" uuid null, "household_id" uuid null, "unit_code" varchar(5) null, "action" text not null, "changed_at" timestamptz not null default now(), "actor_id" text not null, "actor_name" text not null, "actor_unit_code" varchar(5) null, "before" jsonb null, "after" jsonb null);`);
+    this.addSql(`create table "registry"."change_history" ("id" bigserial primary key, "table_name" varchar(40) not null, "row_id" uuid not null, "person_id" uuid null, "household_id" uuid null, "unit_code" varchar(5) null, "action" text not null, "changed_at" timestamptz not null default now(), "actor_id" text not null, "actor_name" text not null, "actor_unit_code" varchar(5) null, "before" json null, "after" json null);`);
     this.addSql(`create index "change_history_person_id_id_index" on "registry"."change_history" ("person_id", "id");`);
-    this.addSql(`create index "change_history_household_id_id_index" on "registry"."change_history" ("household_id", "id");`);
+    this.addSql(`create index "change_history_household_id_id_index" on "registry"."change_history" ("household_id", "id") where household_id is not null;`);
 
     this.addSql(`create table "registry"."duplicate_warnings" ("id" uuid not null, "person_id" uuid not null, "matched_person_id" uuid not null, "reason" text not null, "unit_code" varchar(5) not null, "status" text not null default 'open', "created_at" timestamptz not null, "decided_at" timestamptz null, "decided_by_id" text null, "decided_by_name" text null, "decision_note" text null, primary key ("id"));`);
     this.addSql(`create index "duplicate_warnings_unit_code_status_index" on "registry"."duplicate_warnings" ("unit_code", "status");`);
@@ -23,18 +23,21 @@ export class Migration20261123183528 extends Migration {
     this.addSql(`alter table "registry"."households" add constraint "households_residence_unit_code_code_unique" unique ("residence_unit_code", "code");`);
 
     this.addSql(`create table "registry"."payment_accounts" ("id" uuid not null, "person_id" uuid not null, "kind" text not null, "provider_code" varchar(20) not null, "account_number" varchar(30) not null, "holder_name" text not null, "holder_name_matches" boolean not null, "is_default" boolean not null default false, "created_at" timestamptz not null, "updated_at" timestamptz not null, primary key ("id"));`);
-    this.addSql(`create index "payment_accounts_person_id_index" on "registry"."payment_accounts" ("person_id");`);
     this.addSql(`alter table "registry"."payment_accounts" add constraint "payment_accounts_person_id_provider_code_account_number_unique" unique ("person_id", "provider_code", "account_number");`);
     this.addSql(`create unique index "payment_accounts_one_default" on "registry"."payment_accounts" ("person_id") where is_default;`);
 
     this.addSql(`alter table "registry"."administrative_units" add "successor_codes" text[] not null default '{}';`);
     this.addSql(`create index "administrative_units_successor_codes_gin" on "registry"."administrative_units" using gin ("successor_codes");`);
 
-    this.addSql(`alter table "registry"."persons" add "name_folded" text generated always as (registry.fold_name(full_name)) stored null, add "ethnicity_code" varchar(2) null, add "old_id_number" varchar(12) null, add "phone" varchar(15) null, add "household_id" uuid null, add "relation_to_head" text null, add "status_date" date null;`);
+    this.addSql(`alter table "registry"."persons" add "name_folded" text null, add "ethnicity_code" varchar(2) null, add "old_id_number" varchar(12) null, add "phone" varchar(15) null, add "household_id" uuid null, add "relation_to_head" text null, add "status_date" date null;`);
+    // Folded names are kept by the application from now on; existing persons get theirs here.
+    this.addSql(`update "registry"."persons" set "name_folded" = registry.fold_name(full_name);`);
+    this.addSql(`alter table "registry"."persons" alter column "name_folded" set not null;`);
+    this.addSql(`drop index "registry"."persons_residence_unit_code_id_index";`);
     this.addSql(`create index "persons_citizen_id_index" on "registry"."persons" ("citizen_id");`);
     this.addSql(`create index "persons_old_id_number_index" on "registry"."persons" ("old_id_number");`);
     this.addSql(`create index "persons_household_id_index" on "registry"."persons" ("household_id");`);
-    this.addSql(`create index "persons_name_folded_trgm" on "registry"."persons" using gin ("name_folded" gin_trgm_ops);`);
+    this.addSql(`create index "persons_name_words" on "registry"."persons" using gin (to_tsvector('simple'::regconfig, "name_folded"));`);
     this.addSql(`create index "persons_unit_name_folded_index" on "registry"."persons" ("residence_unit_code", "name_folded", "id");`);
     this.addSql(`create index "persons_name_folded_id_index" on "registry"."persons" ("name_folded", "id");`);
     this.addSql(`alter table "registry"."persons" add constraint "persons_relation_to_head_check" check ("relation_to_head" in ('head', 'spouse', 'child', 'parent', 'grandchild', 'sibling', 'other'));`);
@@ -61,40 +64,48 @@ export class Migration20261123183528 extends Migration {
     this.addSql(`create unique index "administrative_units_code_valid_from_unique" on "registry"."administrative_units" ("code", "valid_from") nulls not distinct;`);
 
     this.addSql(`alter table "registry"."persons" add constraint "persons_household_id_foreign" foreign key ("household_id") references "registry"."households" ("id") on delete set null;`);
-    this.addSql(`alter table "registry"."households" add constraint "households_head_person_id_foreign" foreign key ("head_person_id") references "registry"."persons" ("id") on delete set null;`);
+    this.addSql(`alter table "registry"."households" add constraint "households_head_person_id_foreign" foreign key ("head_person_id") references "registry"."persons" ("id") on delete set null deferrable initially deferred;`);
     this.addSql(`alter table "registry"."payment_accounts" add constraint "payment_accounts_person_id_foreign" foreign key ("person_id") references "registry"."persons" ("id") on delete cascade;`);
 
     // Change history: written by these statement-level triggers in the same transaction as the change (one
     // insert per statement, so a bulk import costs one extra statement, not one per row). Who changed it comes
     // from the request's session settings (see scopeSessionContext); migrations and seeds are "system".
     // The function runs as the owner so that officials' roles can read history but never write it.
-    this.addSql(`create function "registry"."record_changes"() returns trigger language plpgsql security definer set search_path = pg_catalog, registry as $$
-declare
-  -- Transition tables exist only for their own event (no old_rows on insert), so the rows are chosen per event.
-  changes text := case tg_op
-    when 'INSERT' then $q$select 'create' as action, null::jsonb as before, to_jsonb(r) - 'name_folded' - 'created_at' - 'updated_at' as after from new_rows r$q$
-    when 'UPDATE' then $q$select 'update', o.row, n.row from (select to_jsonb(r) - 'name_folded' - 'created_at' - 'updated_at' as row from old_rows r) o join (select to_jsonb(r) - 'name_folded' - 'created_at' - 'updated_at' as row from new_rows r) n on n.row->>'id' = o.row->>'id' where n.row is distinct from o.row$q$
-    else $q$select 'delete', to_jsonb(r) - 'name_folded' - 'created_at' - 'updated_at', null::jsonb from old_rows r$q$
-  end;
+    // Per table: which person and household a row concerns, and its unit (an account's unit is its person's).
+    const historyOf = {
+      persons: { person: 'r.id', household: 'null::uuid', unit: 'r.residence_unit_code' },
+      households: { person: 'null::uuid', household: 'r.id', unit: 'r.residence_unit_code' },
+      payment_accounts: {
+        person: 'r.person_id',
+        household: 'null::uuid',
+        unit: '(select p.residence_unit_code from registry.persons p where p.id = r.person_id)',
+      },
+    };
+    for (const [table, of] of Object.entries(historyOf)) {
+      const columns = `insert into registry.change_history (table_name, row_id, person_id, household_id, unit_code, action, actor_id, actor_name, actor_unit_code, before, after)`;
+      const actor = `coalesce(nullif(current_setting('ansinh.actor_id', true), ''), 'system'), coalesce(nullif(current_setting('ansinh.actor_name', true), ''), 'system'), nullif(current_setting('ansinh.actor_unit', true), '')`;
+      // Static SQL per event: a transition table exists only for its own events, and PL/pgSQL plans a
+      // statement only when it first runs. An update that changed nothing but updated_at is not history.
+      // Transition tables carry no statistics, and a nested loop over old and new rows of a bulk update is quadratic.
+      this.addSql(`create function "registry"."record_${table}_changes"() returns trigger language plpgsql security definer set search_path = pg_catalog, registry set enable_nestloop = off as $$
 begin
-  execute format($q$
-    insert into registry.change_history (table_name, row_id, person_id, household_id, unit_code, action, actor_id, actor_name, actor_unit_code, before, after)
-    select $1, (changed.row->>'id')::uuid,
-      case $1 when 'persons' then (changed.row->>'id')::uuid when 'payment_accounts' then (changed.row->>'person_id')::uuid end,
-      case $1 when 'households' then (changed.row->>'id')::uuid end,
-      case $1 when 'payment_accounts' then (select p.residence_unit_code from registry.persons p where p.id = (changed.row->>'person_id')::uuid) else changed.row->>'residence_unit_code' end,
-      changed.action, $2, $3, $4, changed.before, changed.after
-    from (select c.action, coalesce(c.after, c.before) as row, c.before, c.after from (%s) c(action, before, after)) changed$q$, changes)
-  using tg_table_name,
-    coalesce(nullif(current_setting('ansinh.actor_id', true), ''), 'system'),
-    coalesce(nullif(current_setting('ansinh.actor_name', true), ''), 'system'),
-    nullif(current_setting('ansinh.actor_unit', true), '');
+  if tg_op = 'INSERT' then
+    ${columns}
+    select '${table}', r.id, ${of.person}, ${of.household}, ${of.unit}, 'create', ${actor}, null, to_json(r) from new_rows r;
+  elsif tg_op = 'UPDATE' then
+    ${columns}
+    select '${table}', r.id, ${of.person}, ${of.household}, ${of.unit}, 'update', ${actor}, to_json(o), to_json(r)
+      from new_rows r join old_rows o on o.id = r.id
+     where to_jsonb(o) - 'updated_at' is distinct from to_jsonb(r) - 'updated_at';
+  else
+    ${columns}
+    select '${table}', r.id, ${of.person}, ${of.household}, ${of.unit}, 'delete', ${actor}, to_json(r), null from old_rows r;
+  end if;
   return null;
 end $$;`);
-    for (const table of ['persons', 'households', 'payment_accounts']) {
-      this.addSql(`create trigger "${table}_history_insert" after insert on "registry"."${table}" referencing new table as new_rows for each statement execute function registry.record_changes();`);
-      this.addSql(`create trigger "${table}_history_update" after update on "registry"."${table}" referencing old table as old_rows new table as new_rows for each statement execute function registry.record_changes();`);
-      this.addSql(`create trigger "${table}_history_delete" after delete on "registry"."${table}" referencing old table as old_rows for each statement execute function registry.record_changes();`);
+      this.addSql(`create trigger "${table}_history_insert" after insert on "registry"."${table}" referencing new table as new_rows for each statement execute function registry.record_${table}_changes();`);
+      this.addSql(`create trigger "${table}_history_update" after update on "registry"."${table}" referencing old table as old_rows new table as new_rows for each statement execute function registry.record_${table}_changes();`);
+      this.addSql(`create trigger "${table}_history_delete" after delete on "registry"."${table}" referencing old table as old_rows for each statement execute function registry.record_${table}_changes();`);
     }
     this.addSql(`revoke insert, update, delete on "registry"."change_history" from ansinh_registry;`);
 
@@ -141,7 +152,7 @@ $$;`);
     for (const table of ['persons', 'households', 'payment_accounts']) {
       for (const event of ['insert', 'update', 'delete']) this.addSql(`drop trigger if exists "${table}_history_${event}" on "registry"."${table}";`);
     }
-    this.addSql(`drop function if exists "registry"."record_changes"();`);
+    for (const table of ['persons', 'households', 'payment_accounts']) this.addSql(`drop function if exists "registry"."record_${table}_changes"();`);
     this.addSql(`drop function if exists "registry"."raise_duplicate_warnings"(uuid[]);`);
     this.addSql(`alter table "registry"."persons" drop constraint if exists "persons_household_id_foreign";`);
     this.addSql(`drop index "registry"."administrative_units_code_valid_from_unique";`);
@@ -154,10 +165,11 @@ $$;`);
     this.addSql(`drop index "registry"."administrative_units_successor_codes_gin";`);
     this.addSql(`alter table "registry"."administrative_units" drop column "successor_codes";`);
 
+    this.addSql(`create index "persons_residence_unit_code_id_index" on "registry"."persons" ("residence_unit_code", "id");`);
     this.addSql(`drop index "registry"."persons_citizen_id_index";`);
     this.addSql(`drop index "registry"."persons_old_id_number_index";`);
     this.addSql(`drop index "registry"."persons_household_id_index";`);
-    this.addSql(`drop index "registry"."persons_name_folded_trgm";`);
+    this.addSql(`drop index "registry"."persons_name_words";`);
     this.addSql(`drop index "registry"."persons_unit_name_folded_index";`);
     this.addSql(`drop index "registry"."persons_name_folded_id_index";`);
     this.addSql(`alter table "registry"."persons" drop constraint "persons_relation_to_head_check";`);

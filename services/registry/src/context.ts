@@ -1,4 +1,5 @@
 import type { BaseContext } from '@ansinh/common';
+import { UploadStore } from './uploads/upload-store.ts';
 import { createAccountsByPersonLoader } from './accounts/payment-account.loader.ts';
 import { createOpenWarningsByPersonLoader } from './duplicates/duplicate-warning.repository.ts';
 import { createHouseholdByIdLoader, createHouseholdMembersLoader } from './households/household.loader.ts';
@@ -10,9 +11,13 @@ import {
   createUnitPredecessorsLoader,
 } from './units/unit.loader.ts';
 
+/** Uploaded spreadsheets and import reports, on this process's disk. */
+const files = new UploadStore();
+
 export function createRegistryContext(base: BaseContext) {
   return {
     ...base,
+    files,
     loaders: {
       personById: createPersonByIdLoader(base.em),
       unitByCode: createUnitByCodeLoader(base.em),

@@ -14,6 +14,8 @@ import { paymentAccountResolvers } from './accounts/payment-account.resolvers.ts
 import { changeRecordResolvers } from './history/change-record.resolvers.ts';
 import { duplicateWarningResolvers } from './duplicates/duplicate-warning.resolvers.ts';
 import { dataGapResolvers } from './data-gaps/data-gaps.resolvers.ts';
+import { uploadRoutes } from './uploads/upload.routes.ts';
+import { personImportResolvers } from './imports/person-import.resolvers.ts';
 
 export const registryTypeDefs = loadTypeDefs(import.meta.url);
 
@@ -36,6 +38,7 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
       ...householdResolvers.Mutation,
       ...paymentAccountResolvers.Mutation,
       ...duplicateWarningResolvers.Mutation,
+      ...personImportResolvers.Mutation,
     },
     AdministrativeUnit: unitResolvers.AdministrativeUnit,
     Person: personResolvers.Person,
@@ -49,8 +52,13 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
   entities: [AdministrativeUnit, Person, Household, PaymentAccount, ChangeRecord, DuplicateWarning],
   migrationsPath: fileURLToPath(new URL('../migrations', import.meta.url)),
   createContext: createRegistryContext,
+  routes: uploadRoutes,
 };
 
 export { AdministrativeUnit, Person };
 export { checkCitizenId } from './persons/citizen-id.rule.ts';
 export { parseBirthDate, validateNewPerson } from './persons/person.rules.ts';
+export { formatImportReport, importUnitsFile, type UnitsImportReport } from './units/import/units-import.ts';
+export { parseIsoDate } from './units/import/unit-dates.ts';
+export { importPersons, type PersonImportReport } from './imports/person-import.service.ts';
+export { foldText } from './text/fold-text.ts';

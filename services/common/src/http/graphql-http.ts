@@ -30,6 +30,8 @@ export function graphqlRequestListener<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   context: ContextFunction<[IncomingMessage], TContext>,
   routes: Record<string, Route> = {},
+  /** Turns a `multipart/form-data` request (file uploads) into the JSON body of its operations. */
+  readMultipart?: (request: IncomingMessage) => Promise<unknown>,
 ) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -43,8 +45,17 @@ export function graphqlRequestListener<TContext extends BaseContext>(
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
-      const raw = request.method === 'POST' ? await readBody(request) : '';
-      let body: unknown = raw;
+      let body: unknown;
+      if (
+        readMultipart &&
+        request.method === 'POST' &&
+        (headers.get('content-type') ?? '').startsWith('multipart/form-data')
+      ) {
+        body = await readMultipart(request);
+        headers.set('content-type', 'application/json');
+      }
+      const raw = body === undefined && request.method === 'POST' ? await readBody(request) : '';
+      body ??= raw;
       if (raw && (headers.get('content-type') ?? '').includes('application/json')) {
         try {
           body = JSON.parse(raw);
@@ -67,10 +78,15 @@ export function graphqlRequestListener<TContext extends BaseContext>(
         response.end();
       }
     } catch (error) {
-      const status = (error as { status?: number }).status ?? 500;
+      const { status = 500, publicMessage } = error as { status?: number; publicMessage?: string };
       if (!response.headersSent)
         sendJson(response, status, {
-          errors: [{ message: status === 413 ? 'Request too large' : 'Internal error' }],
+          errors: [
+            {
+              message: publicMessage ?? (status === 413 ? 'Request too large' : 'Internal error'),
+              extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' },
+            },
+          ],
         });
       else response.end();
     }

@@ -17,7 +17,7 @@ import { AppError, toGraphQLError } from '../errors/app-error.ts';
 import { createErrorFormatter } from '../errors/format-error.ts';
 import { guardResolvers } from '../graphql/guard-resolvers.ts';
 import { scopeSessionContext } from '../scope/row-level-security.ts';
-import { graphqlRequestListener, sendJson } from '../http/graphql-http.ts';
+import { graphqlRequestListener, sendJson, type Route } from '../http/graphql-http.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 
@@ -39,6 +39,11 @@ export type SubgraphDefinition<TContext extends BaseContext> = {
   migrationsPath: string;
   /** Per request: fresh dataloaders over the request's forked EntityManager. */
   createContext: (base: BaseContext) => TContext;
+  /**
+   * Plain HTTP routes beside `/graphql` (file uploads and downloads), given the same per-request
+   * context as resolvers: the caller's verified session and a scoped EntityManager.
+   */
+  routes?(contextOf: (request: IncomingMessage) => Promise<TContext>): Record<string, Route>;
 };
 
 export type RunningSubgraph = {
@@ -106,6 +111,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   httpServer.on(
     'request',
     graphqlRequestListener(server, context, {
+      ...definition.routes?.(context),
       '/health': (_request, response) => sendJson(response, 200, { status: 'ok' }),
       '/ready': async (_request, response) => {
         const [database, jwks] = await Promise.all([databaseReachable(orm), verifier.reachable()]);

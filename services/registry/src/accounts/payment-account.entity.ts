@@ -31,7 +31,6 @@ export const PaymentAccount = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
-  indexes: [{ properties: ['personId'] }],
   uniques: [
     { properties: ['personId', 'providerCode', 'accountNumber'] },
     { name: 'payment_accounts_one_default', properties: ['personId'], where: 'is_default' },

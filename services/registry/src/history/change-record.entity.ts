@@ -25,10 +25,18 @@ export const ChangeRecord = defineEntity({
     actorId: p.text(),
     actorName: p.text(),
     actorUnitCode: p.string().length(5).nullable(),
-    before: p.json<Record<string, unknown>>().nullable(),
-    after: p.json<Record<string, unknown>>().nullable(),
+    // json, not jsonb: written on every change (a bulk import writes a million), read whole.
+    before: p.json<Record<string, unknown>>().columnType('json').nullable(),
+    after: p.json<Record<string, unknown>>().columnType('json').nullable(),
   },
-  indexes: [{ properties: ['personId', 'id'] }, { properties: ['householdId', 'id'] }],
+  indexes: [
+    { properties: ['personId', 'id'] },
+    {
+      name: 'change_history_household_id_id_index',
+      properties: ['householdId', 'id'],
+      where: 'household_id is not null',
+    },
+  ],
   // History stays readable by whoever sees the person or household now, and by the unit it was recorded in.
   policies: [
     {

@@ -2,7 +2,7 @@ import { foldText } from '../text/fold-text.ts';
 import type { FieldProblem } from './person.rules.ts';
 
 export type PersonSearch = {
-  /** Words of the name, folded; each must begin a word of the person's name. */
+  /** Words of the name, folded (letters and digits); each must begin a word of the person's name. */
   nameWords: string[];
   citizenId: string | null;
   oldIdNumber: string | null;
@@ -10,10 +10,11 @@ export type PersonSearch = {
   householdId: string | null;
 };
 
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g;
-
-/** A name pattern for one folded word: it must start a word of the name (`an` finds An and Anh, not Lan). */
-export const wordStartPattern = (word: string) => `(^| )${word.replace(REGEX_SPECIAL, '\\$&')}`;
+/**
+ * A text-search query for the folded words: each must begin a word of the name, in any order
+ * (`an` finds An and Anh, not Lan). Words are letters and digits only, so nothing else reaches the query.
+ */
+export const namePrefixQuery = (words: readonly string[]) => words.map((word) => `${word}:*`).join(' & ');
 
 /**
  * Reads a search filter: the name accent- and case-insensitively, word by word in any order
@@ -25,7 +26,12 @@ export function readPersonSearch(filter: {
   status?: PersonSearch['status'] | undefined;
   householdId?: string | null | undefined;
 }): PersonSearch | FieldProblem {
-  const nameWords = filter.name ? foldText(filter.name).split(' ').filter(Boolean) : [];
+  // Split as PostgreSQL's 'simple' text search splits the folded names: on anything but letters and digits.
+  const nameWords = filter.name
+    ? foldText(filter.name)
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean)
+    : [];
   if (nameWords.length > 8) return { field: 'filter.name', message: 'Tên tìm kiếm quá dài (tối đa 8 từ).' };
   const id = filter.idNumber?.replace(/[\s.]/g, '') ?? '';
   if (id && !/^(\d{9}|\d{12})$/.test(id)) {

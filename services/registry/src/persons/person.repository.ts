@@ -2,7 +2,7 @@ import { SUBTREE_UNIT_CODES } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Person } from './person.entity.ts';
-import { wordStartPattern, type PersonSearch } from './person-search.ts';
+import { namePrefixQuery, type PersonSearch } from './person-search.ts';
 
 const SUBTREE = `residence_unit_code in (${SUBTREE_UNIT_CODES})`;
 
@@ -28,7 +28,12 @@ export async function findPersonsInSubtree(
 ): Promise<{ persons: Person[]; totalCount: number; hasNextPage: boolean }> {
   const matching = () => {
     const query = em.createQueryBuilder(Person, 'p').where(SUBTREE, [unitPath]);
-    for (const word of search.nameWords) query.andWhere('p.name_folded ~ ?', [wordStartPattern(word)]);
+    if (search.nameWords.length) {
+      query.andWhere(
+        `to_tsvector('simple'::regconfig, p.name_folded) @@ to_tsquery('simple'::regconfig, ?)`,
+        [namePrefixQuery(search.nameWords)],
+      );
+    }
     if (search.citizenId) query.andWhere({ citizenId: search.citizenId });
     if (search.oldIdNumber) query.andWhere({ oldIdNumber: search.oldIdNumber });
     if (search.status) query.andWhere({ status: search.status });

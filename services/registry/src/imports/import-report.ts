@@ -1,0 +1,60 @@
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { SpreadsheetCell } from './spreadsheet-source.ts';
+
+export type ReportedRow = {
+  rowNumber: number;
+  cells: readonly SpreadsheetCell[];
+  problems: readonly { column: string; message: string }[];
+};
+
+export const REPORT_ROW_NUMBER_HEADER = 'Dòng';
+export const REPORT_PROBLEMS_HEADER = 'Lỗi';
+
+/**
+ * The rows an import refused, as an XLSX the official can fix and upload again: the file's own
+ * columns between `Dòng` (the row number in their file) and `Lỗi` (every problem of the row).
+ * Streams: rows are written as they come. Resolves when the file is complete.
+ */
+export async function writeImportReport(
+  target: string | Writable,
+  headers: readonly string[],
+  badRows: AsyncIterable<ReportedRow> | Iterable<ReportedRow>,
+): Promise<{ rowCount: number }> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(
+    typeof target === 'string'
+      ? { filename: target, useStyles: true, useSharedStrings: false }
+      : { stream: target, useStyles: true, useSharedStrings: false },
+  );
+  const lastColumn = headers.length + 2;
+  const sheet = workbook.addWorksheet('Dòng lỗi', {
+    views: [{ state: 'frozen', ySplit: 1 }],
+  });
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: lastColumn } };
+  sheet.columns = [
+    { width: 8 },
+    ...headers.map((header) => ({ width: Math.min(Math.max(header.length + 2, 12), 40) })),
+    { width: 80 },
+  ];
+
+  const headerRow = sheet.addRow([REPORT_ROW_NUMBER_HEADER, ...headers, REPORT_PROBLEMS_HEADER]);
+  headerRow.font = { bold: true };
+  headerRow.commit();
+
+  let rowCount = 0;
+  for await (const badRow of badRows) {
+    const problems = badRow.problems.map((problem) => `${problem.column}: ${problem.message}`).join('; ');
+    const cells: SpreadsheetCell[] = [badRow.rowNumber];
+    for (let i = 0; i < headers.length; i++) cells.push(badRow.cells[i] ?? null);
+    cells.push(problems);
+    const row = sheet.addRow(cells);
+    badRow.cells.forEach((cell, i) => {
+      if (cell instanceof Date && i < headers.length) row.getCell(i + 2).numFmt = 'dd/mm/yyyy';
+    });
+    row.commit();
+    rowCount++;
+  }
+  sheet.commit();
+  await workbook.commit();
+  return { rowCount };
+}

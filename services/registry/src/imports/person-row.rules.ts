@@ -1,0 +1,656 @@
+import { todayInVietnam } from '@ansinh/common';
+import { ethnicityCodeOf } from '../code-lists/ethnicities.ts';
+import {
+  paymentProviderOf,
+  type PaymentAccountKind,
+  type PaymentProvider,
+} from '../code-lists/payment-providers.ts';
+import { checkCitizenId } from '../persons/citizen-id.rule.ts';
+import type { Gender } from '../persons/person.rules.ts';
+import { foldText } from '../text/fold-text.ts';
+import { CANONICAL_FIELDS, FIELD_LABELS, type CanonicalField, type ColumnMap } from './column-mapping.ts';
+import type { SpreadsheetCell } from './spreadsheet-source.ts';
+
+export type RelationToHead = 'head' | 'spouse' | 'child' | 'parent' | 'grandchild' | 'sibling' | 'other';
+export type PovertyStatus = 'none' | 'poor' | 'near_poor';
+export type PersonStatus = 'living' | 'deceased' | 'moved_away';
+
+export type ImportedAccount = {
+  kind: PaymentAccountKind;
+  providerCode: string;
+  accountNumber: string;
+  holderName: string;
+};
+
+export type ImportedPerson = {
+  fullName: string;
+  birthYear: number;
+  /** YYYY-MM-DD, or null when only the year is known. */
+  birthDate: string | null;
+  gender: Gender;
+  ethnicityCode: string | null;
+  citizenId: string | null;
+  oldIdNumber: string | null;
+  phone: string | null;
+  residenceUnitCode: string;
+  address: string | null;
+  householdCode: string | null;
+  relationToHead: RelationToHead | null;
+  povertyStatus: PovertyStatus;
+  povertyYear: number | null;
+  account: ImportedAccount | null;
+  status: PersonStatus;
+};
+
+/** `column` is the header as written in the file (the field's label when the file has no such column). */
+export type RowProblem = { column: string; field: CanonicalField; message: string };
+
+export type PersonRowResult = { ok: true; row: ImportedPerson } | { ok: false; problems: RowProblem[] };
+
+export type PersonRowOptions = {
+  /** Now: birth dates after today in Vietnam are refused. */
+  today: Date;
+  /** The commune of persons whose row gives none (no `Mã xã` column, or an empty cell). */
+  defaultUnitCode?: string | undefined;
+};
+
+export type CellsByField = Partial<Record<CanonicalField, SpreadsheetCell | undefined>>;
+
+/** One row given field by field; `columnNames` are the file's headers, for the problems. */
+export function parsePersonRow(
+  cells: CellsByField,
+  options: PersonRowOptions & { columnNames?: Partial<Record<CanonicalField, string>> | undefined },
+): PersonRowResult {
+  const values = CANONICAL_FIELDS.map((field) => cells[field]);
+  const columnNames = CANONICAL_FIELDS.map((field) => options.columnNames?.[field] ?? FIELD_LABELS[field]);
+  return parseFieldValues(values, contextOf(options, columnNames));
+}
+
+/**
+ * The parser for the rows of one file, its columns mapped: takes a row's cells as they come
+ * (`SpreadsheetRow.cells`). Faster than parsePersonRow over many rows: nothing is built per row
+ * but the result.
+ */
+export function personRowParser(
+  columnMap: ColumnMap,
+  options: PersonRowOptions,
+): (cells: readonly SpreadsheetCell[]) => PersonRowResult {
+  const columnIndexes = CANONICAL_FIELDS.map(() => -1);
+  const columnNames = CANONICAL_FIELDS.map((field) => FIELD_LABELS[field]);
+  for (const column of columnMap.columns) {
+    const fieldIndex = CANONICAL_FIELDS.indexOf(column.field);
+    columnIndexes[fieldIndex] = column.columnIndex;
+    columnNames[fieldIndex] = column.header;
+  }
+  const context = contextOf(options, columnNames);
+  const values: (SpreadsheetCell | undefined)[] = CANONICAL_FIELDS.map(() => null);
+  return (cells) => {
+    for (let field = 0; field < values.length; field++) {
+      const columnIndex = columnIndexes[field]!;
+      values[field] = columnIndex < 0 ? null : cells[columnIndex];
+    }
+    return parseFieldValues(values, context);
+  };
+}
+
+type ParseContext = {
+  todayIso: string;
+  currentYear: number;
+  defaultUnitCode: string | undefined;
+  columnNames: readonly string[];
+};
+
+let lastTodayTime = Number.NaN;
+let lastTodayIso = '';
+
+function contextOf(options: PersonRowOptions, columnNames: readonly string[]): ParseContext {
+  // Formatting today in Vietnam's time zone costs more than the rest of a row: once per day given.
+  if (options.today.getTime() !== lastTodayTime) {
+    lastTodayTime = options.today.getTime();
+    lastTodayIso = todayInVietnam(options.today);
+  }
+  return {
+    todayIso: lastTodayIso,
+    currentYear: Number(lastTodayIso.slice(0, 4)),
+    defaultUnitCode: options.defaultUnitCode,
+    columnNames,
+  };
+}
+
+const FULL_NAME = CANONICAL_FIELDS.indexOf('fullName');
+const BIRTH_DATE = CANONICAL_FIELDS.indexOf('birthDate');
+const GENDER = CANONICAL_FIELDS.indexOf('gender');
+const ETHNICITY = CANONICAL_FIELDS.indexOf('ethnicity');
+const CITIZEN_ID = CANONICAL_FIELDS.indexOf('citizenId');
+const OLD_ID_NUMBER = CANONICAL_FIELDS.indexOf('oldIdNumber');
+const PHONE = CANONICAL_FIELDS.indexOf('phone');
+const RESIDENCE_UNIT_CODE = CANONICAL_FIELDS.indexOf('residenceUnitCode');
+const ADDRESS = CANONICAL_FIELDS.indexOf('address');
+const HOUSEHOLD_CODE = CANONICAL_FIELDS.indexOf('householdCode');
+const RELATION_TO_HEAD = CANONICAL_FIELDS.indexOf('relationToHead');
+const POVERTY_STATUS = CANONICAL_FIELDS.indexOf('povertyStatus');
+const POVERTY_YEAR = CANONICAL_FIELDS.indexOf('povertyYear');
+const ACCOUNT_KIND = CANONICAL_FIELDS.indexOf('accountKind');
+const PROVIDER = CANONICAL_FIELDS.indexOf('provider');
+const ACCOUNT_NUMBER = CANONICAL_FIELDS.indexOf('accountNumber');
+const HOLDER_NAME = CANONICAL_FIELDS.indexOf('holderName');
+const STATUS = CANONICAL_FIELDS.indexOf('status');
+
+const UNREADABLE_CHARACTER = '\ufffd';
+
+// The row being parsed: rows are parsed one at a time, synchronously, and build nothing for this.
+let rowContext: ParseContext;
+let rowProblems: RowProblem[] | null = null;
+
+function problem(field: number, message: string): void {
+  rowProblems ??= [];
+  rowProblems.push({ column: rowContext.columnNames[field]!, field: CANONICAL_FIELDS[field]!, message });
+}
+
+function parseFieldValues(
+  values: readonly (SpreadsheetCell | undefined)[],
+  context: ParseContext,
+): PersonRowResult {
+  rowContext = context;
+  rowProblems = null;
+
+  for (let field = 0; field < values.length; field++) {
+    const value = values[field];
+    if (typeof value === 'string' && value.includes(UNREADABLE_CHARACTER)) {
+      problem(field, 'Có ký tự không đọc được: tệp không được lưu bằng bảng mã UTF-8.');
+    }
+  }
+
+  const fullName = textOf(values[FULL_NAME]);
+  if (fullName === '') problem(FULL_NAME, 'Họ và tên không được để trống.');
+
+  const genderText = textOf(values[GENDER]);
+  let gender: Gender = 'unknown';
+  if (genderText !== '') {
+    const known = genderOf(genderText);
+    if (known === null)
+      problem(GENDER, `Giới tính "${genderText}" không hợp lệ: ghi "Nam" hoặc "Nữ" (hoặc để trống).`);
+    else gender = known;
+  }
+
+  const birthProblem = readBirthDate(values[BIRTH_DATE], context);
+  if (birthProblem !== undefined) problem(BIRTH_DATE, birthProblem);
+  const birthYear = birthYearRead;
+  const birthDate = birthDateRead;
+
+  const ethnicityText = textOf(values[ETHNICITY]);
+  let ethnicityCode: string | null = null;
+  if (ethnicityText !== '') {
+    ethnicityCode = ethnicityCodeFor(ethnicityText);
+    if (ethnicityCode === null) problem(ETHNICITY, `Không nhận ra dân tộc "${ethnicityText}".`);
+  }
+
+  const citizenIdText = textOf(values[CITIZEN_ID]);
+  let citizenId: string | null = null;
+  if (citizenIdText !== '') {
+    if (EXPONENT_NOTATION.test(citizenIdText)) {
+      problem(CITIZEN_ID, exponentMessage('Số CCCD', citizenIdText));
+    } else {
+      let digits = digitsOf(citizenIdText) ?? citizenIdText;
+      // Excel stores a CCCD typed as a number and drops its leading 0 (every province code starts with 0).
+      if (digits.length === 11 && ALL_DIGITS.test(digits)) digits = `0${digits}`;
+      const citizenIdProblem = checkCitizenId(digits, {
+        gender,
+        // Without a readable birth date, only what the number says of itself is checked.
+        birthYear: birthProblem === undefined ? birthYear : birthYearInCitizenId(digits),
+      });
+      if (citizenIdProblem) {
+        problem(CITIZEN_ID, citizenIdProblem.message);
+      } else {
+        citizenId = digits;
+        // An empty Giới tính is filled from the CCCD, which encodes it.
+        if (genderText === '') gender = Number(digits[3]) % 2 === 0 ? 'male' : 'female';
+      }
+    }
+  }
+
+  const oldIdCell = values[OLD_ID_NUMBER];
+  const oldIdText = textOf(oldIdCell);
+  let oldIdNumber: string | null = null;
+  if (oldIdText !== '') {
+    if (EXPONENT_NOTATION.test(oldIdText)) {
+      problem(OLD_ID_NUMBER, exponentMessage('Số CMND', oldIdText));
+    } else {
+      let digits = digitsOf(oldIdText);
+      // As for the CCCD: CMND numbers of Hà Nội start with 0, which Excel drops from a number.
+      if (digits !== null && typeof oldIdCell === 'number' && digits.length === 8) digits = `0${digits}`;
+      if (digits === null || (digits.length !== 9 && digits.length !== 12)) {
+        problem(OLD_ID_NUMBER, 'Số CMND phải gồm 9 chữ số (hoặc 12 chữ số với CMND mẫu mới).');
+      } else oldIdNumber = digits;
+    }
+  }
+
+  const phoneText = textOf(values[PHONE]);
+  let phone: string | null = null;
+  if (phoneText !== '') {
+    phone = phoneNumberOf(phoneText);
+    if (phone === null) {
+      problem(
+        PHONE,
+        'Số điện thoại phải gồm 10 chữ số bắt đầu bằng 0 (hoặc +84), hay 11 chữ số với máy bàn.',
+      );
+    }
+  }
+
+  const unitCell = values[RESIDENCE_UNIT_CODE];
+  let residenceUnitCode = textOf(unitCell);
+  // A code typed as a number loses its leading zeros (Hà Nội's communes start with 000).
+  if (typeof unitCell === 'number' && residenceUnitCode.length < 5 && ALL_DIGITS.test(residenceUnitCode)) {
+    residenceUnitCode = residenceUnitCode.padStart(5, '0');
+  }
+  if (residenceUnitCode === '') residenceUnitCode = context.defaultUnitCode ?? '';
+  if (residenceUnitCode === '') problem(RESIDENCE_UNIT_CODE, 'Thiếu mã xã nơi cư trú.');
+  else if (!UNIT_CODE.test(residenceUnitCode)) {
+    problem(RESIDENCE_UNIT_CODE, `Mã xã "${residenceUnitCode}" phải gồm đúng 5 chữ số.`);
+  }
+
+  const address = textOf(values[ADDRESS]) || null;
+  const householdCode = textOf(values[HOUSEHOLD_CODE]) || null;
+  const relationText = textOf(values[RELATION_TO_HEAD]);
+  const relationToHead = relationText === '' ? null : relationOf(relationText);
+
+  const povertyText = textOf(values[POVERTY_STATUS]);
+  let povertyStatus: PovertyStatus = 'none';
+  if (povertyText !== '') {
+    const known = povertyStatusOf(povertyText);
+    if (known === null) {
+      problem(
+        POVERTY_STATUS,
+        `Không nhận ra phân loại hộ "${povertyText}": ghi "Hộ nghèo", "Hộ cận nghèo" hoặc để trống.`,
+      );
+    } else povertyStatus = known;
+  }
+  const povertyYearText = textOf(values[POVERTY_YEAR]);
+  let povertyYear: number | null = null;
+  if (povertyYearText !== '') {
+    const year = YEAR_ONLY.test(povertyYearText) ? Number(povertyYearText) : Number.NaN;
+    if (year >= 2000 && year <= context.currentYear) povertyYear = year;
+    else problem(POVERTY_YEAR, `Năm xét duyệt hộ nghèo phải là một năm từ 2000 đến ${context.currentYear}.`);
+  }
+
+  const account = readAccount(values, fullName);
+
+  const statusText = textOf(values[STATUS]);
+  let status: PersonStatus = 'living';
+  if (statusText !== '') {
+    const known = personStatusOf(statusText);
+    if (known === null) {
+      problem(
+        STATUS,
+        `Không nhận ra tình trạng "${statusText}": ghi "Đang hưởng", "Đã chết" hoặc "Chuyển đi".`,
+      );
+    } else status = known;
+  }
+
+  if (rowProblems !== null) return { ok: false, problems: rowProblems };
+  return {
+    ok: true,
+    row: {
+      fullName,
+      birthYear,
+      birthDate,
+      gender,
+      ethnicityCode,
+      citizenId,
+      oldIdNumber,
+      phone,
+      residenceUnitCode,
+      address,
+      householdCode,
+      relationToHead,
+      povertyStatus,
+      povertyYear,
+      account,
+      status,
+    },
+  };
+}
+
+function readAccount(
+  values: readonly (SpreadsheetCell | undefined)[],
+  fullName: string,
+): ImportedAccount | null {
+  const kindText = textOf(values[ACCOUNT_KIND]);
+  const providerText = textOf(values[PROVIDER]);
+  const numberCell = values[ACCOUNT_NUMBER];
+  const numberText = textOf(numberCell);
+  const kindWritten = kindText === '' ? undefined : accountKindOf(kindText);
+  if (kindWritten === null) {
+    problem(
+      ACCOUNT_KIND,
+      `Không nhận ra hình thức nhận "${kindText}": ghi "Ngân hàng", "Ví điện tử", "Mobile Money" hoặc "Tiền mặt".`,
+    );
+  }
+
+  if (providerText === '' && numberText === '') {
+    if (kindWritten === 'bank' || kindWritten === 'e_wallet' || kindWritten === 'mobile_money') {
+      problem(ACCOUNT_NUMBER, `Hình thức nhận là "${kindText}" nhưng thiếu ngân hàng và số tài khoản.`);
+    }
+    return null;
+  }
+
+  if (kindWritten === 'cash') problem(ACCOUNT_KIND, 'Hình thức nhận là tiền mặt nhưng có ghi tài khoản.');
+  let provider: PaymentProvider | null = null;
+  if (providerText === '') {
+    problem(ACCOUNT_NUMBER, 'Có số tài khoản nhưng thiếu tên ngân hàng hoặc nhà cung cấp.');
+  } else {
+    provider = providerOf(providerText);
+    if (provider === null) problem(PROVIDER, `Không nhận ra ngân hàng hoặc nhà cung cấp "${providerText}".`);
+  }
+  if (numberText === '') problem(ACCOUNT_NUMBER, 'Thiếu số tài khoản.');
+  if (provider === null || numberText === '') return null;
+
+  if (
+    (kindWritten === 'bank' || kindWritten === 'e_wallet' || kindWritten === 'mobile_money') &&
+    kindWritten !== provider.kind
+  ) {
+    problem(ACCOUNT_KIND, `Hình thức nhận "${kindText}" không khớp với ${provider.name}.`);
+    return null;
+  }
+
+  let accountNumber: string | null;
+  if (provider.kind === 'bank') {
+    if (typeof numberCell === 'number' && numberCell >= 1e15) {
+      problem(
+        ACCOUNT_NUMBER,
+        'Số tài khoản dài hơn 15 chữ số đã bị Excel làm tròn: hãy định dạng cột là Văn bản (Text) và nhập lại.',
+      );
+      return null;
+    }
+    accountNumber = EXPONENT_NOTATION.test(numberText) ? null : digitsOf(numberText);
+    if (accountNumber === null || accountNumber.length < 6 || accountNumber.length > 19) {
+      problem(ACCOUNT_NUMBER, 'Số tài khoản ngân hàng phải gồm từ 6 đến 19 chữ số.');
+      return null;
+    }
+  } else {
+    accountNumber = phoneNumberOf(numberText);
+    if (accountNumber === null || accountNumber.length !== 10) {
+      problem(
+        ACCOUNT_NUMBER,
+        `Số ví ${provider.name} phải là số điện thoại di động 10 chữ số bắt đầu bằng 0.`,
+      );
+      return null;
+    }
+  }
+  return {
+    kind: provider.kind,
+    providerCode: provider.code,
+    accountNumber,
+    holderName: textOf(values[HOLDER_NAME]) || fullName,
+  };
+}
+
+// --- text ---
+
+const PLAIN_TEXT = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+const INVISIBLE_CHARACTERS = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+const WHITE_SPACE_RUNS = /\s+/g;
+const ALL_DIGITS = /^\d+$/;
+const YEAR_ONLY = /^\d{4}$/;
+const UNIT_CODE = /^\d{5}$/;
+const EXPONENT_NOTATION = /^\d(?:[.,]\d+)?e\+?\d+$/i;
+
+/** A cell as trimmed NFC text, white space runs (non-breaking too) as one space, invisible characters gone. */
+function textOf(cell: SpreadsheetCell | undefined): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'string') {
+    if (PLAIN_TEXT.test(cell)) return cell;
+    return cell.replace(INVISIBLE_CHARACTERS, '').replace(WHITE_SPACE_RUNS, ' ').trim().normalize('NFC');
+  }
+  if (typeof cell === 'number') return String(cell);
+  return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
+}
+
+/** The digits of an identifier written with spaces, dots or dashes (`042 195 000 123`); null if anything else. */
+function digitsOf(text: string): string | null {
+  if (ALL_DIGITS.test(text)) return text;
+  let digits = '';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits += text[i];
+    // Separators officials write, and the apostrophe that keeps Excel from reading a number.
+    else if (
+      code !== 32 &&
+      code !== 46 &&
+      code !== 45 &&
+      code !== 40 &&
+      code !== 41 &&
+      !(code === 39 && i === 0)
+    ) {
+      return null;
+    }
+  }
+  return digits === '' ? null : digits;
+}
+
+/** 0 + 9 digits for a mobile, 0 + 10 for a landline; `+84`/`84` read as 0, a leading 0 lost by Excel put back. */
+function phoneNumberOf(text: string): string | null {
+  const international = text.charCodeAt(0) === 43; // +
+  let digits = digitsOf(international ? text.slice(1) : text);
+  if (digits === null) return null;
+  if (digits.startsWith('84') && (international || digits.length === 11 || digits.length === 12)) {
+    digits = `0${digits.slice(2)}`;
+  } else if (international) {
+    return null;
+  } else if (digits.length === 9 && digits.charCodeAt(0) !== 48) {
+    digits = `0${digits}`;
+  }
+  if (digits.charCodeAt(0) !== 48) return null;
+  if (digits.length === 10) return digits;
+  return digits.length === 11 && digits.charCodeAt(1) === 50 ? digits : null; // landline: 02x...
+}
+
+function exponentMessage(label: string, text: string): string {
+  return `${label} đã bị Excel đổi sang dạng số mũ (${text}) và mất chữ số: hãy định dạng cột là Văn bản (Text) và nhập lại.`;
+}
+
+function birthYearInCitizenId(digits: string): number {
+  const genderCentury = digits.charCodeAt(3) - 48;
+  return 1900 + Math.floor(genderCentury / 2) * 100 + Number(digits.slice(4, 6));
+}
+
+// --- dates ---
+
+const DAY_FIRST = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
+const YEAR_FIRST =
+  /^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const MS_PER_DAY = 86_400_000;
+/** Day 0 of Excel's 1900 date system, in days before 1970-01-01. */
+const EXCEL_EPOCH_DAYS = 25_569;
+const LAST_EXCEL_SERIAL = 2_958_465; // 9999-12-31
+const TWO_DIGITS = Array.from({ length: 32 }, (_, n) => String(n).padStart(2, '0'));
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const BIRTH_DATE_FORMATS =
+  'Ngày sinh phải có dạng dd/mm/yyyy (hoặc dd-mm-yyyy, dd.mm.yyyy), yyyy-mm-dd hoặc chỉ năm sinh (yyyy).';
+
+// Outputs of readBirthDate, so that a row builds no object for them.
+let birthYearRead = 0;
+let birthDateRead: string | null = null;
+
+/**
+ * The rules of parseBirthDate (persons/person.rules.ts) and its messages, for every way a date
+ * reaches a spreadsheet; not parseBirthDate itself, which formats today per call (~2 µs a row).
+ * Sets birthYearRead/birthDateRead; returns the problem, if any.
+ */
+function readBirthDate(cell: SpreadsheetCell | undefined, context: ParseContext): string | undefined {
+  birthYearRead = 0;
+  birthDateRead = null;
+  let year: number;
+  let month = 0;
+  let day = 0;
+  if (cell === null || cell === undefined) return 'Ngày sinh không được để trống.';
+  if (cell instanceof Date) {
+    if (Number.isNaN(cell.getTime())) return BIRTH_DATE_FORMATS;
+    // exceljs gives UTC midnight; other sources may give local midnight: noon of the same day either way.
+    const noon = new Date(cell.getTime() + MS_PER_DAY / 2);
+    [year, month, day] = [noon.getUTCFullYear(), noon.getUTCMonth() + 1, noon.getUTCDate()];
+  } else if (typeof cell === 'number') {
+    if (Number.isInteger(cell) && cell >= 1000 && cell <= 9999) {
+      year = cell;
+    } else {
+      // An Excel date serial (days since 1899-12-30) in a cell not formatted as a date.
+      if (!(cell >= 1 && cell <= LAST_EXCEL_SERIAL)) return BIRTH_DATE_FORMATS;
+      const date = new Date((Math.floor(cell) - EXCEL_EPOCH_DAYS) * MS_PER_DAY);
+      [year, month, day] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+    }
+  } else {
+    const text = textOf(cell);
+    if (text === '') return 'Ngày sinh không được để trống.';
+    let match: RegExpExecArray | null;
+    if (YEAR_ONLY.test(text)) {
+      year = Number(text);
+    } else if ((match = DAY_FIRST.exec(text)) !== null) {
+      [day, month, year] = [Number(match[1]), Number(match[3]), Number(match[4])];
+    } else if ((match = YEAR_FIRST.exec(text)) !== null) {
+      [year, month, day] = [Number(match[1]), Number(match[3]), Number(match[4])];
+    } else {
+      return BIRTH_DATE_FORMATS;
+    }
+  }
+  if (year < 1880) return 'Năm sinh không hợp lệ.';
+  if (month === 0) {
+    if (year > context.currentYear) return 'Ngày sinh không được ở tương lai.';
+    birthYearRead = year;
+    return undefined;
+  }
+  const leapDay = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! + leapDay) {
+    return 'Ngày sinh không tồn tại trên lịch.';
+  }
+  const iso = `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
+  if (iso > context.todayIso) return 'Ngày sinh không được ở tương lai.';
+  birthYearRead = year;
+  birthDateRead = iso;
+  return undefined;
+}
+
+// --- code lists: officials write few distinct values, so each is worked out once ---
+
+const MEMO_LIMIT = 10_000;
+
+function memoized<T>(compute: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      value = compute(text);
+      if (cache.size < MEMO_LIMIT) cache.set(text, value);
+    }
+    return value;
+  };
+}
+
+const NOT_LETTER_OR_DIGIT = /[^a-z0-9]+/g;
+
+/** Folded, punctuation as spaces: `Vợ/Chồng` → `vo chong`. */
+function valueKey(text: string): string {
+  return foldText(text).replace(NOT_LETTER_OR_DIGIT, ' ').trim();
+}
+
+function lookup<T>(entries: Record<string, T>): (text: string) => T | null {
+  const byKey = new Map(Object.entries(entries).map(([written, value]) => [valueKey(written), value]));
+  return memoized((text) => byKey.get(valueKey(text)) ?? null);
+}
+
+const genderOf = lookup<Gender>({
+  Nam: 'male',
+  M: 'male',
+  Male: 'male',
+  Nữ: 'female',
+  F: 'female',
+  Female: 'female',
+  'Không rõ': 'unknown',
+  'Không xác định': 'unknown',
+});
+
+const ethnicityCodeFor = memoized((text) => ethnicityCodeOf(text) ?? null);
+const providerOf = memoized((text) => paymentProviderOf(text) ?? null);
+
+const RELATIONS: Record<string, RelationToHead> = {
+  'Chủ hộ': 'head',
+  Vợ: 'spouse',
+  Chồng: 'spouse',
+  'Vợ/Chồng': 'spouse',
+  Con: 'child',
+  'Con đẻ': 'child',
+  'Con ruột': 'child',
+  'Con nuôi': 'child',
+  Bố: 'parent',
+  Mẹ: 'parent',
+  'Bố/Mẹ': 'parent',
+  Cha: 'parent',
+  'Cha/Mẹ': 'parent',
+  'Bố đẻ': 'parent',
+  'Mẹ đẻ': 'parent',
+  Cháu: 'grandchild',
+  'Cháu nội': 'grandchild',
+  'Cháu ngoại': 'grandchild',
+  Anh: 'sibling',
+  Chị: 'sibling',
+  Em: 'sibling',
+  'Anh/Chị/Em': 'sibling',
+  'Anh trai': 'sibling',
+  'Chị gái': 'sibling',
+  'Em trai': 'sibling',
+  'Em gái': 'sibling',
+};
+const knownRelationOf = lookup(RELATIONS);
+const relationOf = (text: string): RelationToHead => knownRelationOf(text) ?? 'other';
+
+const povertyStatusOf = lookup<PovertyStatus>({
+  'Hộ nghèo': 'poor',
+  Nghèo: 'poor',
+  HN: 'poor',
+  'Hộ cận nghèo': 'near_poor',
+  'Cận nghèo': 'near_poor',
+  HCN: 'near_poor',
+  Không: 'none',
+  'Không nghèo': 'none',
+  'Hộ không nghèo': 'none',
+});
+
+type AccountKindWritten = PaymentAccountKind | 'cash';
+const accountKindOf = lookup<AccountKindWritten>({
+  'Ngân hàng': 'bank',
+  'Tài khoản ngân hàng': 'bank',
+  'TK ngân hàng': 'bank',
+  'Chuyển khoản': 'bank',
+  'Chuyển khoản ngân hàng': 'bank',
+  ATM: 'bank',
+  'Thẻ ATM': 'bank',
+  bank: 'bank',
+  'Ví điện tử': 'e_wallet',
+  Ví: 'e_wallet',
+  'E-wallet': 'e_wallet',
+  e_wallet: 'e_wallet',
+  'Mobile Money': 'mobile_money',
+  MobileMoney: 'mobile_money',
+  mobile_money: 'mobile_money',
+  'Tiền mặt': 'cash',
+  'Trực tiếp': 'cash',
+  'Nhận trực tiếp': 'cash',
+  'Chi trả trực tiếp': 'cash',
+});
+
+const personStatusOf = lookup<PersonStatus>({
+  'Đang hưởng': 'living',
+  'Còn sống': 'living',
+  Sống: 'living',
+  'Đã chết': 'deceased',
+  Chết: 'deceased',
+  'Từ trần': 'deceased',
+  'Đã từ trần': 'deceased',
+  'Đã mất': 'deceased',
+  Mất: 'deceased',
+  'Qua đời': 'deceased',
+  'Đã qua đời': 'deceased',
+  'Chuyển đi': 'moved_away',
+  'Đã chuyển đi': 'moved_away',
+  'Chuyển khẩu': 'moved_away',
+});

@@ -1,0 +1,34 @@
+import type { CanonicalField } from './column-mapping.ts';
+
+export type SpreadsheetErrorCode =
+  /** Neither CSV text nor an XLSX workbook (PDF, Word, picture, old .xls, random bytes...). */
+  | 'NOT_A_SPREADSHEET'
+  /** No cell has anything in it. */
+  | 'EMPTY'
+  /** None of the first rows names our columns. */
+  | 'NO_HEADER'
+  /** A required column (Họ và tên, Ngày sinh) is not there. */
+  | 'MISSING_COLUMN'
+  /** The user assigned a column the file does not have. */
+  | 'ASSIGNED_COLUMN_NOT_FOUND'
+  /** CSV text not in UTF-8 or UTF-16 (TCVN3, VNI, Windows-1258). */
+  | 'UNSUPPORTED_ENCODING'
+  /** The file is a spreadsheet but breaks off or is corrupt past its header. */
+  | 'BROKEN_FILE';
+
+/** Why a file cannot be read as a list of persons; `message` is for the official, in Vietnamese. */
+export class SpreadsheetError extends Error {
+  readonly code: SpreadsheetErrorCode;
+  readonly missingFields: readonly CanonicalField[];
+
+  constructor(
+    code: SpreadsheetErrorCode,
+    message: string,
+    options: { cause?: unknown; missingFields?: readonly CanonicalField[] } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SpreadsheetError';
+    this.code = code;
+    this.missingFields = options.missingFields ?? [];
+  }
+}
