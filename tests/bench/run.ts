@@ -4,6 +4,8 @@ import { report, type BenchResult } from './bench-report.ts';
 
 const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   stack: async () => (await import('./stack.bench.ts')).benchStack(),
+  import: async () => (await import('./import.bench.ts')).benchImport(),
+  search: async () => (await import('./search.bench.ts')).benchSearch(),
 };
 
 const name = process.argv[2];

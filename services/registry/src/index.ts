@@ -59,6 +59,6 @@ export { AdministrativeUnit, Person };
 export { checkCitizenId } from './persons/citizen-id.rule.ts';
 export { parseBirthDate, validateNewPerson } from './persons/person.rules.ts';
 export { formatImportReport, importUnitsFile, type UnitsImportReport } from './units/import/units-import.ts';
-export { parseIsoDate } from './units/import/unit-dates.ts';
+export { parseIsoDate } from './units/unit-dates.ts';
 export { importPersons, type PersonImportReport } from './imports/person-import.service.ts';
 export { foldText } from './text/fold-text.ts';

@@ -440,3 +440,89 @@ describe('code lists', () => {
     expect(answer.data!.paymentProviders).toContainEqual({ code: 'VBSP', kind: 'BANK' });
   });
 });
+
+describe('administrative units across the 2025 reform', () => {
+  it('answers successors, predecessors and the unit in force on a date', async () => {
+    // Two old communes of district 436 merged on 1 July 2025 into a new commune under the province, whose
+    // code reuses one of theirs for the new territory.
+    await sqlRows(
+      seeded.database.url,
+      `insert into registry.administrative_units (id, code, name, full_name, level, kind, parent_code, path, valid_from, valid_to, successor_codes) values
+        (gen_random_uuid(), '99001', 'Cũ Một', 'Xã Cũ Một', 'commune', 'Xã', '436', '42.436.99001', null, '2025-06-30', '{99001}'),
+        (gen_random_uuid(), '99002', 'Cũ Hai', 'Xã Cũ Hai', 'commune', 'Xã', '436', '42.436.99002', null, '2025-06-30', '{99001}'),
+        (gen_random_uuid(), '99001', 'Mới', 'Phường Mới', 'commune', 'Phường', '42', '42.99001', '2025-07-01', null, '{}')`,
+    );
+    const answer = await graphql(
+      seeded.subgraph.url,
+      `
+        {
+          old: administrativeUnit(code: "99002", on: "2025-06-30") {
+            fullName
+            isCurrent
+            validTo
+            successor {
+              fullName
+              validFrom
+              isCurrent
+              parent {
+                code
+              }
+            }
+          }
+          now: administrativeUnit(code: "99001") {
+            fullName
+            isCurrent
+            predecessors {
+              code
+              fullName
+            }
+            successor {
+              code
+            }
+          }
+          before: administrativeUnit(code: "99001", on: "2024-01-01") {
+            fullName
+            successors {
+              fullName
+            }
+          }
+        }
+      `,
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({
+      old: {
+        fullName: 'Xã Cũ Hai',
+        isCurrent: false,
+        validTo: '2025-06-30',
+        successor: {
+          fullName: 'Phường Mới',
+          validFrom: '2025-07-01',
+          isCurrent: true,
+          parent: { code: '42' },
+        },
+      },
+      now: {
+        fullName: 'Phường Mới',
+        isCurrent: true,
+        predecessors: [
+          { code: '99001', fullName: 'Xã Cũ Một' },
+          { code: '99002', fullName: 'Xã Cũ Hai' },
+        ],
+        successor: null,
+      },
+      before: { fullName: 'Xã Cũ Một', successors: [{ fullName: 'Phường Mới' }] },
+    });
+    const bad = await graphql(
+      seeded.subgraph.url,
+      `
+        {
+          administrativeUnit(code: "42", on: "30/06/2025") {
+            code
+          }
+        }
+      `,
+    );
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'on' });
+  });
+});

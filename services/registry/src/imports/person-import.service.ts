@@ -210,7 +210,7 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
           problems.push({ row: rowNumber, column: problem.column, message: problem.message });
         }
       }
-      queue.push({ rowNumber, cells, problems: rowProblems });
+      if (request.report) queue.push({ rowNumber, cells, problems: rowProblems });
     };
 
     await client.query('begin');

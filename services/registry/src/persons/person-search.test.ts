@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { namePrefixQuery, readPersonSearch } from './person-search.ts';
+import { nameWordsQuery, readPersonSearch } from './person-search.ts';
 
 describe('readPersonSearch', () => {
   it('folds the name into words of letters and digits', () => {
@@ -22,8 +22,9 @@ describe('readPersonSearch', () => {
   });
 });
 
-describe('namePrefixQuery', () => {
-  it('asks for every word as the start of a word of the name', () => {
-    expect(namePrefixQuery(['nguyen', 'an'])).toBe('nguyen:* & an:*');
+describe('nameWordsQuery', () => {
+  it('asks for whole words, and the last one as the start of a word', () => {
+    expect(nameWordsQuery(['nguyen', 'van', 'an'])).toBe('nguyen & van & an:*');
+    expect(nameWordsQuery(['an'])).toBe('an:*');
   });
 });

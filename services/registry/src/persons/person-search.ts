@@ -11,10 +11,13 @@ export type PersonSearch = {
 };
 
 /**
- * A text-search query for the folded words: each must begin a word of the name, in any order
- * (`an` finds An and Anh, not Lan). Words are letters and digits only, so nothing else reaches the query.
+ * A text-search query for the folded words, in any order: each must be a word of the name, and the
+ * last one (perhaps still being typed) the beginning of one (`nguyen van an` finds Nguyễn Văn An and
+ * Nguyễn Văn Anh; `an` finds An and Anh, not Lan). Whole words keep the index lookups cheap. Words are
+ * letters and digits only, so nothing else reaches the query.
  */
-export const namePrefixQuery = (words: readonly string[]) => words.map((word) => `${word}:*`).join(' & ');
+export const nameWordsQuery = (words: readonly string[]) =>
+  words.map((word, index) => (index === words.length - 1 ? `${word}:*` : word)).join(' & ');
 
 /**
  * Reads a search filter: the name accent- and case-insensitively, word by word in any order

@@ -69,6 +69,11 @@ export const Person = defineEntity({
       expression:
         'create index "persons_unit_name_folded_index" on "registry"."persons" ("residence_unit_code", "name_folded", "id")',
     },
+    // The deceased and moved away are few: lists of them should not read the living.
+    {
+      name: 'persons_not_living_index',
+      expression: `create index "persons_not_living_index" on "registry"."persons" ("status", "residence_unit_code") where status <> 'living'`,
+    },
     {
       name: 'persons_name_folded_id_index',
       expression: 'create index "persons_name_folded_id_index" on "registry"."persons" ("name_folded", "id")',

@@ -2,7 +2,7 @@ import { SUBTREE_UNIT_CODES } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Person } from './person.entity.ts';
-import { namePrefixQuery, type PersonSearch } from './person-search.ts';
+import { nameWordsQuery, type PersonSearch } from './person-search.ts';
 
 const SUBTREE = `residence_unit_code in (${SUBTREE_UNIT_CODES})`;
 
@@ -16,37 +16,65 @@ export function createPersonByIdLoader(em: EntityManager) {
 
 export type PersonCursor = { nameFolded: string; id: string };
 
+/** Searching stops past this many matches: an official narrows such a search rather than pages through it. */
+export const COUNT_LIMIT = 10_000;
+
+export type PersonPage = {
+  persons: Person[];
+  totalCount: number;
+  totalCountIsExact: boolean;
+  hasNextPage: boolean;
+};
+
 /**
  * Persons in the subtree under `unitPath` matching the search, ordered by folded name then id, after
- * the cursor; with the number of all matches.
+ * the cursor, with the number of matches. The matches are gathered through the search's own indexes
+ * (name words, CCCD, commune) and ordered; past COUNT_LIMIT of them the gathering stops, and the list
+ * is those COUNT_LIMIT persons (the caller is told the count is not exact).
  */
 export async function findPersonsInSubtree(
   em: EntityManager,
   unitPath: string,
   search: PersonSearch,
   page: { first: number; after: PersonCursor | undefined },
-): Promise<{ persons: Person[]; totalCount: number; hasNextPage: boolean }> {
-  const matching = () => {
-    const query = em.createQueryBuilder(Person, 'p').where(SUBTREE, [unitPath]);
-    if (search.nameWords.length) {
-      query.andWhere(
-        `to_tsvector('simple'::regconfig, p.name_folded) @@ to_tsquery('simple'::regconfig, ?)`,
-        [namePrefixQuery(search.nameWords)],
-      );
-    }
-    if (search.citizenId) query.andWhere({ citizenId: search.citizenId });
-    if (search.oldIdNumber) query.andWhere({ oldIdNumber: search.oldIdNumber });
-    if (search.status) query.andWhere({ status: search.status });
-    if (search.householdId) query.andWhere({ householdId: search.householdId });
-    return query;
+): Promise<PersonPage> {
+  const found = em.createQueryBuilder(Person, 'p').select(['id', 'nameFolded']).where(SUBTREE, [unitPath]);
+  const narrowedFurther = Boolean(
+    search.citizenId || search.oldIdNumber || search.status || search.householdId,
+  );
+  if (search.nameWords.length) {
+    // See registry.person_ids_matching_name: the name index is out of reach below row-level security.
+    found.andWhere(
+      `p.id in (select registry.person_ids_matching_name(to_tsquery('simple'::regconfig, ?), ?))`,
+      [nameWordsQuery(search.nameWords), narrowedFurther ? 100 * COUNT_LIMIT : COUNT_LIMIT + 1],
+    );
+  }
+  if (search.citizenId) found.andWhere({ citizenId: search.citizenId });
+  if (search.oldIdNumber) found.andWhere({ oldIdNumber: search.oldIdNumber });
+  if (search.status) found.andWhere({ status: search.status });
+  if (search.householdId) found.andWhere({ householdId: search.householdId });
+  found.limit(COUNT_LIMIT + 1);
+  const [counted] = await em.execute<{ total: number; ids: string[] | null }[]>(
+    `with f as materialized (${found.getQuery()})
+     select (select count(*)::int from f) as total,
+            (select array_agg(id order by name_folded, id) from (
+               select id, name_folded from (select * from f order by name_folded, id limit ${COUNT_LIMIT}) capped
+                ${page.after ? 'where (name_folded, id) > (?, ?)' : ''}
+                order by name_folded, id limit ?) pick) as ids`,
+    [...found.getParams(), ...(page.after ? [page.after.nameFolded, page.after.id] : []), page.first + 1],
+  );
+  const ids = counted?.ids ?? [];
+  const persons = ids.length ? await em.find(Person, { id: { $in: ids } }) : [];
+  const byId = new Map(persons.map((person) => [person.id, person]));
+  // Row-level security could hide a row between the two reads; a hidden one is simply left out.
+  const ordered = ids.flatMap((id) => byId.get(id) ?? []);
+  const total = counted?.total ?? 0;
+  return {
+    persons: ordered.slice(0, page.first),
+    totalCount: Math.min(total, COUNT_LIMIT),
+    totalCountIsExact: total <= COUNT_LIMIT,
+    hasNextPage: ordered.length > page.first,
   };
-  const pageQuery = matching()
-    .orderBy({ nameFolded: 'asc', id: 'asc' })
-    .limit(page.first + 1);
-  if (page.after)
-    pageQuery.andWhere('(p.name_folded, p.id) > (?, ?)', [page.after.nameFolded, page.after.id]);
-  const [rows, totalCount] = await Promise.all([pageQuery.getResultList(), matching().getCount()]);
-  return { persons: rows.slice(0, page.first), totalCount, hasNextPage: rows.length > page.first };
 }
 
 /** Whether a living person anywhere holds this CCCD (row-level security would hide other units' persons). */

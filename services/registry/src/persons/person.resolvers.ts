@@ -89,6 +89,7 @@ export const personResolvers = {
       return {
         edges,
         totalCount: page.totalCount,
+        totalCountIsExact: page.totalCountIsExact,
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
       };
     },

@@ -2,7 +2,7 @@ import type { RegistryContext } from '../context.ts';
 import type { Resolvers, UnitLevel } from '../generated/resolvers-types.ts';
 import { badInput, todayInVietnam } from '@ansinh/common';
 import { AdministrativeUnit } from './administrative-unit.entity.ts';
-import { dayAfter, isoDateOf } from './unit-validity.ts';
+import { addDays, includesDay, isoDateOf } from './unit-dates.ts';
 
 const LEVELS = { province: 'PROVINCE', district: 'DISTRICT', commune: 'COMMUNE' } as const satisfies Record<
   AdministrativeUnit['level'],
@@ -15,7 +15,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 async function successorsOf(unit: AdministrativeUnit, context: RegistryContext) {
   const validTo = isoDateOf(unit.validTo);
   if (!validTo || !unit.successorCodes.length) return [];
-  const next = dayAfter(validTo);
+  const next = addDays(validTo, 1);
   const units = await context.loaders.unitOnDate.loadMany(
     unit.successorCodes.map((code) => `${code}@${next}`),
   );
@@ -57,11 +57,11 @@ export const unitResolvers = {
     children: (unit, _args, context) => context.loaders.unitChildren.load(unit.code),
     validFrom: (unit) => isoDateOf(unit.validFrom),
     validTo: (unit) => isoDateOf(unit.validTo),
-    isCurrent: (unit) => {
-      const today = todayInVietnam();
-      const [from, to] = [isoDateOf(unit.validFrom), isoDateOf(unit.validTo)];
-      return (!from || from <= today) && (!to || to >= today);
-    },
+    isCurrent: (unit) =>
+      includesDay(
+        { validFrom: isoDateOf(unit.validFrom), validTo: isoDateOf(unit.validTo) },
+        todayInVietnam(),
+      ),
     successors: (unit, _args, context) => successorsOf(unit, context),
     successor: async (unit, _args, context) => {
       const successors = await successorsOf(unit, context);

@@ -7,7 +7,7 @@ import {
   includesDay,
   overlaps,
   parseIsoDate,
-} from './unit-dates.ts';
+} from '../unit-dates.ts';
 import type { UnitMerge } from './unit-merges.ts';
 
 export type UnitLevel = 'province' | 'district' | 'commune';

@@ -18,6 +18,13 @@ export function addDays(iso: string, days: number): string {
   return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
 }
 
+/** A date column's value as ISO text (the driver may give a Date at midnight in Vietnam). */
+export function isoDateOf(value: string | Date | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value.slice(0, 10);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(value);
+}
+
 /** `dd/mm/yyyy`, as officials write dates. */
 export function displayDate(iso: string): string {
   const [year, month, day] = iso.split('-');
