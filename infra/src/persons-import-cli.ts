@@ -4,12 +4,10 @@
 // kept); 1: the file was refused and nothing written; 2: wrong arguments or no database.
 import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { importPersons } from '@ansinh/registry';
-import { ensurePostgres } from './postgres/postgres.ts';
-import { repoRoot } from './repo-root.ts';
+import { cliDatabase, pathFromCommandLine } from './cli-database.ts';
 
 const USAGE = `Cách dùng: npm run persons:import -- TỆP.csv|TỆP.xlsx --unit MÃ_ĐƠN_VỊ [--as TÊN] [--report LỖI.xlsx]
   --unit    đơn vị nhận đối tượng: một xã (dòng không có cột Mã xã thuộc xã này), hoặc huyện/tỉnh (cần cột Mã xã)
@@ -33,21 +31,10 @@ try {
 const { values, positionals } = parsed;
 if (positionals.length !== 1) fail('Cần đúng một tệp CSV hoặc XLSX.');
 if (!values.unit) fail('Cần --unit: mã đơn vị nhận đối tượng.');
-const cwd = process.env.INIT_CWD ?? process.cwd();
-const file = resolve(cwd, positionals[0]!);
-const reportPath = resolve(cwd, values.report ?? file.replace(/(\.\w+)?$/, '-loi.xlsx'));
+const file = pathFromCommandLine(positionals[0]!);
+const reportPath = pathFromCommandLine(values.report ?? file.replace(/(\.\w+)?$/, '-loi.xlsx'));
 
-let postgres: Awaited<ReturnType<typeof ensurePostgres>>;
-try {
-  postgres = await ensurePostgres({
-    databaseUrl: process.env.DATABASE_URL,
-    repoRoot,
-    log: (line) => console.error(line),
-  });
-} catch (error) {
-  console.error(`Không kết nối được PostgreSQL: ${(error as Error).message}`);
-  process.exit(2);
-}
+const postgres = await cliDatabase();
 
 let exitCode = 0;
 try {

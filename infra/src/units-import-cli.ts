@@ -1,11 +1,9 @@
 // `npm run units:import -- FILE [--valid-from DATE] [--valid-to DATE] [--merges FILE] [--dry-run]`: loads
 // administrative units into DATABASE_URL (or the embedded PostgreSQL). Exit code 0: imported (or valid, with
 // --dry-run); 1: the file was rejected and nothing written; 2: wrong arguments or no database.
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatImportReport, importUnitsFile, parseIsoDate } from '@ansinh/registry';
-import { ensurePostgres } from './postgres/postgres.ts';
-import { repoRoot } from './repo-root.ts';
+import { cliDatabase, pathFromCommandLine } from './cli-database.ts';
 
 const USAGE = `Cách dùng: npm run units:import -- TỆP.csv [--valid-from yyyy-mm-dd] [--valid-to yyyy-mm-dd] [--merges TỆP.json] [--dry-run]
   --valid-from, --valid-to  ngày bắt đầu / hết hiệu lực cho các dòng không có cột valid_from / valid_to
@@ -42,29 +40,16 @@ for (const option of ['valid-from', 'valid-to'] as const) {
   const value = values[option];
   if (value !== undefined && !parseIsoDate(value)) fail(`--${option} "${value}" không phải ngày yyyy-mm-dd.`);
 }
-// `npm run` starts in the repository root; paths are meant from where the command was typed.
-const cwd = process.env.INIT_CWD ?? process.cwd();
-const file = resolve(cwd, positionals[0]!);
+const file = pathFromCommandLine(positionals[0]!);
 
-// The same database as `npm run seed`: DATABASE_URL when set, else the embedded PostgreSQL.
-let postgres: Awaited<ReturnType<typeof ensurePostgres>>;
-try {
-  postgres = await ensurePostgres({
-    databaseUrl: process.env.DATABASE_URL,
-    repoRoot,
-    log: (line) => console.error(line),
-  });
-} catch (error) {
-  console.error(`Không kết nối được PostgreSQL: ${(error as Error).message}`);
-  process.exit(2);
-}
+const postgres = await cliDatabase();
 
 let exitCode = 0;
 try {
   const report = await importUnitsFile({
     databaseUrl: postgres.url,
     file,
-    mergesFile: values.merges ? resolve(cwd, values.merges) : null,
+    mergesFile: values.merges ? pathFromCommandLine(values.merges) : null,
     validFrom: values['valid-from'],
     validTo: values['valid-to'],
     dryRun: values['dry-run'],

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { copyRows, type CopyValue } from '@ansinh/common';
 import { ensurePostgres, migrateAll, repoRoot, withDatabase } from '@ansinh/infra';
 import { foldText, importUnitsFile } from '@ansinh/registry';
 import { generatePersons, type SyntheticPerson } from './generator/persons.ts';
@@ -123,27 +122,14 @@ function uuidOf(key: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const text = (value: string | number | boolean | null) =>
-  value === null ? '\\N' : String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n');
-
-async function copyRows(
+async function copyAll(
   client: pg.Client,
   sql: string,
-  rows: Iterable<(string | number | boolean | null)[] | undefined>,
+  rows: Iterable<CopyValue[] | undefined>,
 ): Promise<void> {
-  const stream = client.query(copyFrom(sql));
-  const finished = once(stream, 'finish');
-  let chunk = '';
-  for (const row of rows) {
-    if (!row) continue;
-    chunk += row.map(text).join('\t') + '\n';
-    if (chunk.length >= 64 * 1024) {
-      if (!stream.write(chunk)) await once(stream, 'drain');
-      chunk = '';
-    }
-  }
-  stream.end(chunk);
-  await finished;
+  const copy = copyRows(client, sql);
+  for (const row of rows) if (row) await copy.write(row);
+  await copy.end();
 }
 
 /**
@@ -170,7 +156,7 @@ export async function loadPersons(
     const now = new Date().toISOString();
     const started = performance.now();
     const phase = (name: string) => log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    await copyRows(
+    await copyAll(
       client,
       `copy registry.households (id, code, residence_unit_code, head_person_id, poverty_status, poverty_year, created_at, updated_at) from stdin`,
       (function* () {
@@ -194,7 +180,7 @@ export async function loadPersons(
     );
     phase('households');
     let count = 0;
-    await copyRows(
+    await copyAll(
       client,
       `copy registry.persons (id, full_name, name_folded, birth_year, birth_date, gender, ethnicity_code, citizen_id,
         old_id_number, phone, residence_unit_code, address, household_id, relation_to_head, status, status_date,
@@ -225,7 +211,7 @@ export async function loadPersons(
       })(),
     );
     phase('persons');
-    await copyRows(
+    await copyAll(
       client,
       `copy registry.payment_accounts (id, person_id, kind, provider_code, account_number, holder_name,
         holder_name_matches, is_default, created_at, updated_at) from stdin`,

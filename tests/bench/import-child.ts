@@ -4,12 +4,14 @@ import { importPersons } from '@ansinh/registry';
 
 const [url, file, scopePath] = process.argv.slice(2) as [string, string, string];
 const started = performance.now();
+const steps: [string, number][] = [];
 const report = await importPersons({
   databaseUrl: url,
   file,
   fileName: 'bench.csv',
   scopePath,
   actor: { id: 'bench', name: 'bench', unitCode: scopePath },
+  onStep: (step, seconds) => steps.push([step, seconds]),
 });
 process.stdout.write(
   JSON.stringify({
@@ -18,5 +20,6 @@ process.stdout.write(
     rows: report.rows,
     created: report.created,
     rejected: report.rejected,
+    steps,
   }),
 );

@@ -154,6 +154,21 @@ describe('importPersons through the gateway (GraphQL multipart upload)', () => {
     expect(await count(`select count(*) from registry.persons where citizen_id = '042052002003'`)).toBe(1);
   });
 
+  it('refuses the second row of a CCCD listed twice in one file', async () => {
+    const answer = await upload(
+      [
+        'Họ và tên;Ngày sinh;Giới tính;Số CCCD',
+        'Mạc Văn Đôi;1949;Nam;042049003001',
+        'Mạc Văn Đôi;1949;Nam;042 049 003 001',
+      ].join('\r\n'),
+      'trung.csv',
+    );
+    expect(answer.data!.importPersons).toMatchObject({ rows: 2, created: 1, rejected: 1 });
+    expect(answer.data!.importPersons.problems).toEqual([
+      { row: 3, column: 'Số CCCD', message: expect.stringContaining('trùng') },
+    ]);
+  });
+
   it.each([
     ['a file of 0 rows', HEADER + '\r\n', 'danh-sach.csv'],
     [

@@ -13,6 +13,7 @@ export { ConfigError, baseEnvSchema, issuerOf, parseEnv, port, type BaseConfig }
 export { migrateSubgraph, openSubgraphOrm, subgraphOrmConfig, type SubgraphOrmOptions } from './db/orm.ts';
 export { createUnitPathLoader, unitPathOf } from './db/unit-scope.ts';
 export { arrayLiteral } from './db/array-literal.ts';
+export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
 export {
   AppError,
   badInput,

@@ -37,7 +37,7 @@ export class Migration20261123183528 extends Migration {
     this.addSql(`create index "persons_citizen_id_index" on "registry"."persons" ("citizen_id");`);
     this.addSql(`create index "persons_old_id_number_index" on "registry"."persons" ("old_id_number");`);
     this.addSql(`create index "persons_household_id_index" on "registry"."persons" ("household_id");`);
-    this.addSql(`create index "persons_name_words" on "registry"."persons" using gin (to_tsvector('simple'::regconfig, "name_folded"));`);
+    this.addSql(`create index "persons_name_words" on "registry"."persons" using gin (to_tsvector('simple'::regconfig, "name_folded" || ' c' || "residence_unit_code"));`);
     this.addSql(`create index "persons_unit_name_folded_index" on "registry"."persons" ("residence_unit_code", "name_folded", "id");`);
     this.addSql(`create index "persons_name_folded_id_index" on "registry"."persons" ("name_folded", "id");`);
     this.addSql(`create index "persons_not_living_index" on "registry"."persons" ("status", "residence_unit_code") where status <> 'living';`);
@@ -150,27 +150,28 @@ $$;`);
     // Name search under row-level security: the text-search match operator is not leakproof, so PostgreSQL will
     // not use the name index below a policy and scans every person instead. This function matches as the owner,
     // limited to the caller's scope (read from the session, never from an argument), and the caller's query then
-    // reads the persons by id under its own policies. Within a few communes, walking their persons by commune
-    // is cheaper than intersecting the name index with them.
-    this.addSql(`create function "registry"."person_ids_in_communes_matching_name"(words tsquery, communes text[], max_rows integer) returns setof uuid language sql stable security definer rows 100 set search_path = pg_catalog, registry, public set enable_bitmapscan = off as $$
-  select p.id from registry.persons p
-   where p.residence_unit_code = any(communes) and to_tsvector('simple'::regconfig, p.name_folded) @@ words
-   limit max_rows
-$$;`);
-    this.addSql(`revoke all on function "registry"."person_ids_in_communes_matching_name"(tsquery, text[], integer) from public;`);
+    // reads the persons by id under its own policies. The index holds each person's commune as a word too
+    // (c18073), so that a search within a few communes intersects with them inside the index instead of
+    // reading every person of the province with that name. Dynamic SQL: a cached plan made for no words in
+    // particular would read every person.
     this.addSql(`create function "registry"."person_ids_matching_name"(words tsquery, max_rows integer) returns setof uuid language plpgsql stable security definer rows 100 set search_path = pg_catalog, registry, public as $$
 declare
   communes text[] := array(select code from registry.administrative_units where valid_to is null and level = 'commune'
     and path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree);
 begin
-  if cardinality(communes) <= 3 then
-    return query select registry.person_ids_in_communes_matching_name(words, communes, max_rows);
+  if cardinality(communes) <= 60 then
+    return query execute 'select p.id from registry.persons p
+      where to_tsvector(''simple''::regconfig, p.name_folded || '' c'' || p.residence_unit_code)
+            @@ ($1 && (select to_tsquery(''simple''::regconfig, string_agg(''c'' || code, '' | '')) from unnest($2) code))
+        and p.residence_unit_code = any($2)
+      limit $3'
+      using words, communes, max_rows;
   else
-    return query select p.id from registry.persons p
-      where to_tsvector('simple'::regconfig, p.name_folded) @@ words
-        and p.residence_unit_code in (select code from registry.administrative_units where valid_to is null
-          and path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree)
-      limit max_rows;
+    return query execute 'select p.id from registry.persons p
+      where to_tsvector(''simple''::regconfig, p.name_folded || '' c'' || p.residence_unit_code) @@ $1
+        and p.residence_unit_code = any($2)
+      limit $3'
+      using words, communes, max_rows;
   end if;
 end $$;`);
     this.addSql(`revoke all on function "registry"."person_ids_matching_name"(tsquery, integer) from public;`);
@@ -185,7 +186,6 @@ end $$;`);
     for (const table of ['persons', 'households', 'payment_accounts']) this.addSql(`drop function if exists "registry"."record_${table}_changes"();`);
     this.addSql(`drop function if exists "registry"."raise_duplicate_warnings"(uuid[]);`);
     this.addSql(`drop function if exists "registry"."person_ids_matching_name"(tsquery, integer);`);
-    this.addSql(`drop function if exists "registry"."person_ids_in_communes_matching_name"(tsquery, text[], integer);`);
     this.addSql(`alter table "registry"."persons" drop constraint if exists "persons_household_id_foreign";`);
     this.addSql(`drop index "registry"."administrative_units_code_valid_from_unique";`);
     this.addSql(`alter table "registry"."administrative_units" add constraint "administrative_units_code_valid_from_unique" unique ("code", "valid_from");`);

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { once } from 'node:events';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { ACTOR_SETTINGS, SCOPE_SETTING, subgraphRole, type Actor } from '@ansinh/common';
+import {
+  ACTOR_SETTINGS,
+  copyRows,
+  SCOPE_SETTING,
+  subgraphRole,
+  type Actor,
+  type CopyValue,
+} from '@ansinh/common';
 import { holderNameMatches } from '../accounts/payment-account.rules.ts';
 import { foldText } from '../text/fold-text.ts';
 import { FIELD_LABELS, mapColumns, type CanonicalField, type ColumnAssignment } from './column-mapping.ts';
 import { writeImportReport, type ReportedRow } from './import-report.ts';
+import { NumberSet } from './number-set.ts';
 import { personRowParser, type ImportedPerson, type RowProblem } from './person-row.rules.ts';
 import { openSpreadsheet, SpreadsheetError, type SpreadsheetCell } from './spreadsheet-source.ts';
 
@@ -41,12 +47,12 @@ export type PersonImportRequest = {
   /** Where to write the XLSX of rejected rows, when there are some. */
   report?: { id: string; path: string } | undefined;
   today?: Date;
+  /** Told how long each step took (benchmarks). */
+  onStep?: (step: string, seconds: number) => void;
 };
 
 /** At most this many problems travel in the answer; the XLSX report has them all. */
 const MAX_PROBLEMS_IN_ANSWER = 1000;
-/** PostgreSQL's COPY is fastest with writes of tens of kilobytes, not one per row. */
-const COPY_CHUNK_CHARS = 64 * 1024;
 
 /** Staging columns, in COPY order; `new_id` (a fresh uuid) is filled by PostgreSQL. */
 const STAGING_COLUMNS = [
@@ -92,45 +98,32 @@ const UPDATABLE: readonly [column: string, field: CanonicalField][] = [
   ['status', 'status'],
 ];
 
-/** A value in PostgreSQL's COPY text format. */
-function copyValue(value: string | number | boolean | null): string {
-  if (value === null) return '\\N';
-  if (typeof value !== 'string') return String(value);
-  return /[\\\t\n\r]/.test(value)
-    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : value;
-}
-
-function copyLine(rowNumber: number, person: ImportedPerson): string {
+function stagingRow(rowNumber: number, person: ImportedPerson): CopyValue[] {
   const account = person.account;
-  return (
-    [
-      rowNumber,
-      person.fullName,
-      foldText(person.fullName),
-      person.birthYear,
-      person.birthDate,
-      person.gender,
-      person.ethnicityCode,
-      person.citizenId,
-      person.oldIdNumber,
-      person.phone,
-      person.residenceUnitCode,
-      person.address,
-      person.householdCode,
-      person.relationToHead,
-      person.povertyStatus,
-      person.povertyYear,
-      account?.kind ?? null,
-      account?.providerCode ?? null,
-      account?.accountNumber ?? null,
-      account?.holderName ?? null,
-      account ? holderNameMatches(account.holderName, person.fullName) : null,
-      person.status,
-    ]
-      .map(copyValue)
-      .join('\t') + '\n'
-  );
+  return [
+    rowNumber,
+    person.fullName,
+    foldText(person.fullName),
+    person.birthYear,
+    person.birthDate,
+    person.gender,
+    person.ethnicityCode,
+    person.citizenId,
+    person.oldIdNumber,
+    person.phone,
+    person.residenceUnitCode,
+    person.address,
+    person.householdCode,
+    person.relationToHead,
+    person.povertyStatus,
+    person.povertyYear,
+    account?.kind ?? null,
+    account?.providerCode ?? null,
+    account?.accountNumber ?? null,
+    account?.holderName ?? null,
+    account ? holderNameMatches(account.holderName, person.fullName) : null,
+    person.status,
+  ];
 }
 
 /** A queue of report rows, written to the XLSX as they come so that memory stays flat. */
@@ -183,6 +176,12 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
   let rejected = 0;
   let reportWritten: Promise<unknown> = Promise.resolve();
   const queue = reportQueue();
+  let stepStarted = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    request.onStep?.(name, (now - stepStarted) / 1000);
+    stepStarted = now;
+  };
   try {
     const { rows: communeRows } = await client.query<{ code: string }>(
       `select code from registry.administrative_units
@@ -218,16 +217,14 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
       `create temp table import_rows (${STAGING_COLUMNS.join(', ')}, new_id uuid not null default gen_random_uuid()) on commit drop`,
     );
     await client.query(`grant select on import_rows to ${subgraphRole('registry')}`);
-    const copy = client.query(copyFrom(`copy import_rows (${COPY_COLUMN_NAMES}) from stdin`));
-    const copied = once(copy, 'finish');
+    const copy = copyRows(client, `copy import_rows (${COPY_COLUMN_NAMES}) from stdin`);
     const parse = personRowParser(columnMap, {
       today: request.today ?? new Date(),
       defaultUnitCode: request.defaultUnitCode,
     });
-    // A CCCD twice in one file is a mistake in the file: the later row is refused. Numbers keep this small.
-    const citizenIdsSeen = new Set<number>();
+    // A CCCD twice in one file is a mistake in the file: the later row is refused.
+    const citizenIdsSeen = new NumberSet();
     let rows = 0;
-    let chunk = '';
     for await (const row of sheet.rows) {
       rows += 1;
       const result = parse(row.cells);
@@ -247,8 +244,7 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
         continue;
       }
       if (person.citizenId) {
-        const number = Number(person.citizenId);
-        if (citizenIdsSeen.has(number)) {
+        if (!citizenIdsSeen.add(Number(person.citizenId))) {
           reject(row.rowNumber, row.cells, [
             {
               column: columnOf('citizenId'),
@@ -258,18 +254,11 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
           ]);
           continue;
         }
-        citizenIdsSeen.add(number);
       }
-      chunk += copyLine(row.rowNumber, person);
-      if (chunk.length >= COPY_CHUNK_CHARS) {
-        if (!copy.write(chunk)) await once(copy, 'drain');
-        chunk = '';
-      }
+      await copy.write(stagingRow(row.rowNumber, person));
     }
-    if (chunk) copy.write(chunk);
-    copy.end();
-    await copied;
-    citizenIdsSeen.clear();
+    await copy.end();
+    step('read, check and COPY the rows');
     if (rows === 0) throw new SpreadsheetError('EMPTY', 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.');
 
     // A CCCD held by a living person of another unit cannot be imported here (nor told to whom it belongs).
@@ -301,7 +290,9 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
       }
     }
 
-    await client.query('analyze import_rows');
+    await client.query(
+      'analyze import_rows (row_number, citizen_id, old_id_number, name_folded, residence_unit_code, household_code)',
+    );
     // From here on the writes run as the registry's role, under row-level security for the caller's scope.
     await client.query(`set local role ${subgraphRole('registry')}`);
     await client.query(
@@ -317,8 +308,10 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
         request.actor.unitCode,
       ],
     );
-    const counts = await upsert(client, mapped);
+    step('refuse CCCDs held in other units');
+    const counts = await upsert(client, mapped, step);
     await client.query('commit');
+    step('commit');
     queue.end();
     await reportWritten;
     return {
@@ -353,6 +346,7 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
 async function upsert(
   client: pg.Client,
   mapped: ReadonlySet<CanonicalField>,
+  step: (name: string) => void,
 ): Promise<{ created: number; updated: number; duplicateWarnings: number }> {
   const firstMatch = (join: string, where = '') => `
     insert into import_matches
@@ -377,6 +371,7 @@ async function upsert(
     select s.row_number, coalesce(m.person_id, s.new_id) as person_id, m.person_id is null as is_new
       from import_rows s left join import_matches m using (row_number)`);
   await client.query('analyze import_targets');
+  step('match rows to persons');
   // Existing persons whose record, household link or accounts this import changed.
   await client.query('create temp table import_changed (person_id uuid not null) on commit drop');
 
@@ -407,6 +402,7 @@ async function upsert(
          and (h.head_person_id ${poverty ? ', h.poverty_status, h.poverty_year' : ''})
              is distinct from (coalesce(i.head_person_id, h.head_person_id) ${poverty ? ', i.poverty_status, i.poverty_year' : ''})`);
   }
+  step('households');
   const householdJoin = households
     ? 'left join import_households h on h.residence_unit_code = s.residence_unit_code and h.code = s.household_code'
     : '';
@@ -418,6 +414,7 @@ async function upsert(
       s.status, now(), now()
       from import_rows s join import_targets t using (row_number) ${householdJoin}
      where t.is_new`);
+  step('insert persons (with history)');
   const changes = UPDATABLE.filter(([, field]) => mapped.has(field)).map(([column]): [string, string] => {
     if (column === 'birth_year' || column === 'name_folded') return [column, `s.${column}`];
     // A year alone in the file keeps the full date the register knows for that year.
@@ -441,6 +438,7 @@ async function upsert(
       returning p.id)
       insert into import_changed select id from changed`);
   }
+  step('update persons');
   if (mapped.has('accountNumber')) {
     await client.query(`
       with changed as (
@@ -458,9 +456,11 @@ async function upsert(
       returning person_id)
       insert into import_changed select person_id from changed`);
   }
+  step('payment accounts');
   const { rows } = await client.query<{ updated: number; raised: number }>(`
     select (select count(distinct c.person_id)::int from import_changed c
              where not exists (select 1 from import_targets t where t.person_id = c.person_id and t.is_new)) as updated,
            registry.raise_duplicate_warnings(array(select person_id from import_targets where is_new)) as raised`);
+  step('count changes, raise duplicate warnings');
   return { created: created.rowCount ?? 0, updated: rows[0]!.updated, duplicateWarnings: rows[0]!.raised };
 }

@@ -354,3 +354,18 @@ describe('openSpreadsheet refuses what is not a spreadsheet', () => {
     expect(opened.format).toBe('xlsx');
   });
 });
+
+describe('a data row that reads partly like headers', () => {
+  it('stays data: gender Nam folds like the header Năm, the account kind Ngân hàng is a header too', async () => {
+    const csv = [
+      'STT,Họ và tên,Ngày sinh,Giới tính,Năm,Loại tài khoản,Ngân hàng,Số tài khoản',
+      '1,Nguyễn Văn Một,01/01/1950,Nam,2024,Ngân hàng,VBA,3700205000001',
+      '2,Trần Thị Hai,1951,Nữ,,,,',
+    ].join('\n');
+    const sheet = await openSpreadsheet(Readable.from([Buffer.from(csv)]));
+    const rows = [];
+    for await (const row of sheet.rows) rows.push(row);
+    expect(sheet.headers).toContain('Họ và tên');
+    expect(rows.map((row) => row.rowNumber)).toEqual([2, 3]);
+  });
+});

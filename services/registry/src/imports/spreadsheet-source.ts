@@ -457,6 +457,20 @@ function headerTextOf(cell: SpreadsheetCell | undefined): string {
   return String(cell).replace(WHITE_SPACE_RUNS, ' ').trim().normalize('NFC');
 }
 
+/**
+ * A second header row (columns under a merged group title) names mostly known columns; a data row may
+ * hold a couple of values that read like headers (gender `Nam` folds to `Năm`, an account kind
+ * `Ngân hàng`) but is mostly data.
+ */
+function isHeaderContinuation(
+  cells: readonly SpreadsheetCell[],
+  isKnownHeader: (header: string) => boolean,
+): boolean {
+  const filled = cells.filter((cell) => headerTextOf(cell) !== '').length;
+  const known = knownHeaderCount(cells, isKnownHeader);
+  return known >= MIN_KNOWN_HEADERS && known * 2 >= filled;
+}
+
 function knownHeaderCount(
   cells: readonly SpreadsheetCell[],
   isKnownHeader: (header: string) => boolean,
@@ -526,7 +540,7 @@ async function locateHeader(
     }
     let headers = headerRow.cells.map(headerTextOf);
     let firstDataRow = await nextNonEmpty();
-    if (firstDataRow && knownHeaderCount(firstDataRow.cells, isKnownHeader) >= MIN_KNOWN_HEADERS) {
+    if (firstDataRow && isHeaderContinuation(firstDataRow.cells, isKnownHeader)) {
       headers = mergeHeaderRows(headers, firstDataRow.cells.map(headerTextOf), isKnownHeader);
       firstDataRow = await nextNonEmpty();
     }

@@ -59,10 +59,11 @@ export const Person = defineEntity({
     { properties: ['citizenId'] },
     { properties: ['oldIdNumber'] },
     { properties: ['householdId'] },
-    // Words of the folded name, for word-prefix search (`nguyen van an:*`); lighter to keep than trigrams.
+    // Words of the folded name and the commune as a word (`c18073`), for name search within a scope
+    // (see registry.person_ids_matching_name); lighter to keep than trigrams.
     {
       name: 'persons_name_words',
-      expression: `create index "persons_name_words" on "registry"."persons" using gin (to_tsvector('simple'::regconfig, "name_folded"))`,
+      expression: `create index "persons_name_words" on "registry"."persons" using gin (to_tsvector('simple'::regconfig, "name_folded" || ' c' || "residence_unit_code"))`,
     },
     {
       name: 'persons_unit_name_folded_index',
