@@ -526,3 +526,93 @@ describe('administrative units across the 2025 reform', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'on' });
   });
 });
+
+describe('scope of every change', () => {
+  it("refuses another commune's person, household, account and warning, writing nothing", async () => {
+    const person = await create({
+      fullName: 'Vương Thị Phạm Vi',
+      gender: 'FEMALE',
+      citizenId: null,
+      birthDate: '1939',
+    });
+    const twin = await create({
+      fullName: 'Vương Thị Phạm Vi',
+      gender: 'FEMALE',
+      citizenId: null,
+      birthDate: '1939',
+    });
+    const household = await run(
+      'xa.18073',
+      `mutation { createHousehold(input: { code: "PV-01", residenceUnitCode: "18073" }) { id } }`,
+    );
+    const account = await run(
+      'xa.18073',
+      `mutation ($id: ID!) { addPaymentAccount(personId: $id, input: { providerCode: "VBA", accountNumber: "99887766" }) { id } }`,
+      { id: person.id },
+    );
+    const ids = {
+      person: person.id,
+      household: household.data!.createHousehold.id,
+      account: account.data!.addPaymentAccount.id,
+      warning: twin.duplicateWarnings[0]!.id,
+    };
+    const before = await allRows();
+    const refusals: [string, Record<string, unknown>][] = [
+      [
+        `mutation ($person: ID!) { setPersonStatus(id: $person, status: MOVED_AWAY, date: "01/11/2026") { id } }`,
+        ids,
+      ],
+      [`mutation ($person: ID!) { updatePerson(id: $person, input: { phone: "0912000111" }) { id } }`, ids],
+      [
+        `mutation ($household: ID!) { updateHousehold(id: $household, input: { address: "Khác" }) { id } }`,
+        ids,
+      ],
+      [`mutation ($account: ID!) { setDefaultPaymentAccount(id: $account) { id } }`, ids],
+      [`mutation ($account: ID!) { removePaymentAccount(id: $account) }`, ids],
+      [`mutation ($warning: ID!) { dismissDuplicate(id: $warning) { id } }`, ids],
+      [`mutation ($warning: ID!) { mergeDuplicate(id: $warning) { id } }`, ids],
+    ];
+    for (const [mutation, variables] of refusals) {
+      const used = Object.fromEntries(
+        Object.entries(variables).filter(([name]) => mutation.includes(`$${name}`)),
+      );
+      const answer = await run('xa.18229', mutation, used);
+      expect({ mutation, code: answer.errors?.[0]?.extensions?.code }).toEqual({
+        mutation,
+        code: 'NOT_FOUND',
+      });
+    }
+    const listed = await run('xa.18229', `{ duplicateWarnings(unitCode: "18073") { totalCount } }`);
+    expect(listed.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const own = await run('xa.18229', `{ duplicateWarnings { nodes { id } } }`);
+    expect(own.data!.duplicateWarnings.nodes).not.toContainEqual({ id: ids.warning });
+    expect(await allRows()).toBe(before);
+  });
+
+  it.each([
+    [`mutation { setDefaultPaymentAccount(id: "not-an-id") { id } }`, 'BAD_USER_INPUT'],
+    [
+      `mutation { setPersonStatus(id: "00000000-0000-4000-8000-000000000000", status: DECEASED, date: "2026-01-01") { id } }`,
+      'NOT_FOUND',
+    ],
+    [`{ history(personId: "00000000-0000-4000-8000-000000000000") { id } }`, 'NOT_FOUND'],
+  ])('answers %s with %s', async (query, code) => {
+    const answer = await run('xa.18073', query);
+    expect(answer.errors?.[0]?.extensions?.code).toBe(code);
+  });
+});
+
+describe('ids that are not ids', () => {
+  it.each([
+    `mutation { removePaymentAccount(id: "x") }`,
+    `mutation { addPaymentAccount(personId: "x", input: { providerCode: "VBA", accountNumber: "123456" }) { id } }`,
+    `mutation { dismissDuplicate(id: "x") { id } }`,
+    `mutation { mergeDuplicate(id: "x") { id } }`,
+    `mutation { updateHousehold(id: "x", input: { address: "A" }) { id } }`,
+    `mutation { setHouseholdMember(personId: "x", householdId: "y", relationToHead: HEAD) { id } }`,
+    `{ household(id: "x") { id } }`,
+  ])('refuses %s as bad input', async (query) => {
+    const answer = await run('xa.18073', query);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -1,6 +1,6 @@
 import type { PaymentAccountKind, Resolvers } from '../generated/resolvers-types.ts';
 import { PAYMENT_PROVIDERS } from '../code-lists/payment-providers.ts';
-import { upper } from '../persons/person.resolvers.ts';
+import { checkedId, upper } from '../persons/person.resolvers.ts';
 import {
   addPaymentAccount,
   removePaymentAccount,
@@ -15,11 +15,11 @@ export const paymentAccountResolvers = {
   },
   Mutation: {
     addPaymentAccount: (_parent, args, context) =>
-      addPaymentAccount(context.em, context.session, args.personId, args.input),
+      addPaymentAccount(context.em, context.session, checkedId(args.personId, 'personId'), args.input),
     setDefaultPaymentAccount: (_parent, args, context) =>
-      setDefaultPaymentAccount(context.em, context.session, args.id),
+      setDefaultPaymentAccount(context.em, context.session, checkedId(args.id)),
     removePaymentAccount: (_parent, args, context) =>
-      removePaymentAccount(context.em, context.session, args.id),
+      removePaymentAccount(context.em, context.session, checkedId(args.id)),
   },
   PaymentAccount: {
     kind: (account) => upper(account.kind) as PaymentAccountKind,

@@ -1,6 +1,6 @@
 import { badInput } from '@ansinh/common';
 import type { DuplicateReason, DuplicateStatus, Resolvers } from '../generated/resolvers-types.ts';
-import { lower, scopePathFor, upper } from '../persons/person.resolvers.ts';
+import { checkedId, lower, scopePathFor, upper } from '../persons/person.resolvers.ts';
 import { dismissDuplicate, duplicateWarningsUnder, mergeDuplicate } from './duplicate-warning.service.ts';
 
 export const duplicateWarningResolvers = {
@@ -14,9 +14,9 @@ export const duplicateWarningResolvers = {
   },
   Mutation: {
     mergeDuplicate: (_parent, args, context) =>
-      mergeDuplicate(context.em, context.session, args.id, args.note),
+      mergeDuplicate(context.em, context.session, checkedId(args.id), args.note),
     dismissDuplicate: (_parent, args, context) =>
-      dismissDuplicate(context.em, context.session, args.id, args.note),
+      dismissDuplicate(context.em, context.session, checkedId(args.id), args.note),
   },
   DuplicateWarning: {
     // Either record may lie in a unit outside the caller's scope (a neighbouring commune): then it is null.

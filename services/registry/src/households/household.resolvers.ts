@@ -1,6 +1,6 @@
 import { notFound } from '@ansinh/common';
 import type { Resolvers, PovertyStatus } from '../generated/resolvers-types.ts';
-import { lower, upper } from '../persons/person.resolvers.ts';
+import { checkedId, lower, upper } from '../persons/person.resolvers.ts';
 import { createHousehold, setHouseholdMember, updateHousehold } from './household.service.ts';
 
 export const householdResolvers = {
@@ -8,7 +8,7 @@ export const householdResolvers = {
     household: async (_parent, args, context) => {
       context.session.assert('person:read');
       // Row-level security hides other units' households.
-      const household = await context.loaders.householdById.load(args.id).catch(() => null);
+      const household = await context.loaders.householdById.load(checkedId(args.id));
       if (!household) throw notFound('Không tìm thấy hộ trong phạm vi đơn vị của bạn.');
       return household;
     },
@@ -20,7 +20,7 @@ export const householdResolvers = {
         povertyStatus: input.povertyStatus ? lower(input.povertyStatus) : 'none',
       }),
     updateHousehold: (_parent, { id, input }, context) =>
-      updateHousehold(context.em, context.session, id, {
+      updateHousehold(context.em, context.session, checkedId(id), {
         ...input,
         povertyStatus: input.povertyStatus ? lower(input.povertyStatus) : undefined,
       }),
@@ -28,8 +28,8 @@ export const householdResolvers = {
       setHouseholdMember(
         context.em,
         context.session,
-        args.personId,
-        args.householdId,
+        checkedId(args.personId, 'personId'),
+        args.householdId ? checkedId(args.householdId, 'householdId') : null,
         args.relationToHead ? lower(args.relationToHead) : undefined,
       ),
   },

@@ -59,7 +59,8 @@ export async function scopePathFor(
   return unit.path;
 }
 
-const checkedId = (id: string, field = 'id') => {
+/** An id argument, refused as bad input unless it is a uuid. */
+export const checkedId = (id: string, field = 'id') => {
   if (!UUID.test(id)) throw badInput(field, 'Mã định danh không hợp lệ.');
   return id;
 };
