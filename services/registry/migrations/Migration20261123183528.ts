@@ -152,7 +152,7 @@ $$;`);
     // limited to the caller's scope (read from the session, never from an argument), and the caller's query then
     // reads the persons by id under its own policies. The index holds each person's commune as a word too
     // (c18073), so that a search within a few communes intersects with them inside the index instead of
-    // reading every person of the province with that name. Dynamic SQL: a cached plan made for no words in
+    // reading every person of the province with that name (the commune words are the scope there). Dynamic SQL: a cached plan made for no words in
     // particular would read every person.
     this.addSql(`create function "registry"."person_ids_matching_name"(words tsquery, max_rows integer) returns setof uuid language plpgsql stable security definer rows 100 set search_path = pg_catalog, registry, public as $$
 declare
@@ -163,15 +163,15 @@ begin
     return query execute 'select p.id from registry.persons p
       where to_tsvector(''simple''::regconfig, p.name_folded || '' c'' || p.residence_unit_code)
             @@ ($1 && (select to_tsquery(''simple''::regconfig, string_agg(''c'' || code, '' | '')) from unnest($2) code))
-        and p.residence_unit_code = any($2)
       limit $3'
       using words, communes, max_rows;
   else
     return query execute 'select p.id from registry.persons p
       where to_tsvector(''simple''::regconfig, p.name_folded || '' c'' || p.residence_unit_code) @@ $1
-        and p.residence_unit_code = any($2)
-      limit $3'
-      using words, communes, max_rows;
+        and p.residence_unit_code in (select code from registry.administrative_units where valid_to is null
+          and path <@ nullif(current_setting(''ansinh.scope_path'', true), '''')::ltree)
+      limit $2'
+      using words, max_rows;
   end if;
 end $$;`);
     this.addSql(`revoke all on function "registry"."person_ids_matching_name"(tsquery, integer) from public;`);
