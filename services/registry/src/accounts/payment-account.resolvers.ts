@@ -1,13 +1,11 @@
 import type { PaymentAccountKind, Resolvers } from '../generated/resolvers-types.ts';
-import { PAYMENT_PROVIDERS } from '../code-lists/payment-providers.ts';
+import { PAYMENT_PROVIDERS, paymentProviderByCode } from '../code-lists/payment-providers.ts';
 import { checkedId, upper } from '../persons/person.resolvers.ts';
 import {
   addPaymentAccount,
   removePaymentAccount,
   setDefaultPaymentAccount,
 } from './payment-account.service.ts';
-
-const providerByCode = new Map(PAYMENT_PROVIDERS.map((provider) => [provider.code, provider]));
 
 export const paymentAccountResolvers = {
   Query: {
@@ -24,7 +22,7 @@ export const paymentAccountResolvers = {
   PaymentAccount: {
     kind: (account) => upper(account.kind) as PaymentAccountKind,
     provider: (account) =>
-      providerByCode.get(account.providerCode) ?? {
+      paymentProviderByCode(account.providerCode) ?? {
         code: account.providerCode,
         name: account.providerCode,
         kind: account.kind,

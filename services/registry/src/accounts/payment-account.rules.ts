@@ -1,10 +1,5 @@
-import {
-  paymentProviderOf,
-  PAYMENT_PROVIDERS,
-  type PaymentProvider,
-} from '../code-lists/payment-providers.ts';
-import type { FieldProblem } from '../persons/person.rules.ts';
-import { normalizeText, parsePhone } from '../persons/person.rules.ts';
+import { paymentProviderOf, type PaymentProvider } from '../code-lists/payment-providers.ts';
+import { normalizeText, parsePhone, type FieldProblem } from '../persons/person.rules.ts';
 import { foldText } from '../text/fold-text.ts';
 
 export type PaymentAccountInput = {
@@ -20,8 +15,6 @@ export type ValidPaymentAccount = {
   holderNameMatches: boolean;
 };
 
-const providerByCode = new Map(PAYMENT_PROVIDERS.map((provider) => [provider.code, provider]));
-
 /** Whether the name a bank or wallet holds is the person's, ignoring accents, case and spacing. */
 export function holderNameMatches(holderName: string, personName: string): boolean {
   return foldText(holderName) === foldText(personName);
@@ -36,8 +29,7 @@ export function validatePaymentAccount(
   personName: string,
 ): { account: ValidPaymentAccount } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const provider =
-    providerByCode.get(input.providerCode.trim().toUpperCase()) ?? paymentProviderOf(input.providerCode);
+  const provider = paymentProviderOf(input.providerCode);
   if (!provider) {
     problems.push({
       field: 'providerCode',

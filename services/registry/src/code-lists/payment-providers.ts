@@ -84,3 +84,10 @@ export function paymentProviderOf(written: string): PaymentProvider | undefined 
   const folded = foldText(written).replace(/^(ngan hang|nh|vi dien tu|vi)\s+/, '');
   return providerByFoldedName.get(foldText(written)) ?? providerByFoldedName.get(folded);
 }
+
+const providerByCode = new Map(PAYMENT_PROVIDERS.map((provider) => [provider.code, provider]));
+
+/** The provider with exactly this code, as stored on an account. */
+export function paymentProviderByCode(code: string): PaymentProvider | undefined {
+  return providerByCode.get(code);
+}

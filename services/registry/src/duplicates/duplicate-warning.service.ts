@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError, badInput, forbidden, notFound, SUBTREE_UNIT_CODES, type Session } from '@ansinh/common';
 import { PaymentAccount } from '../accounts/payment-account.entity.ts';
 import { Person } from '../persons/person.entity.ts';
+import { holdsActiveEntitlement } from '../persons/person.repository.ts';
 import { normalizeText } from '../persons/person.rules.ts';
 import { DuplicateWarning } from './duplicate-warning.entity.ts';
 
@@ -73,11 +74,7 @@ export async function mergeDuplicate(
       'Một trong hai bản ghi thuộc đơn vị khác hoặc đã bị xóa: cấp trên của cả hai đơn vị xử lý cảnh báo này.',
     );
   }
-  const [{ entitled } = { entitled: false }] = await em.execute<{ entitled: boolean }[]>(
-    'select exists (select 1 from approvals.v_active_entitlements where person_id = ?) as entitled',
-    [duplicate.id],
-  );
-  if (entitled) {
+  if (await holdsActiveEntitlement(em, duplicate.id)) {
     throw badInput('id', 'Bản ghi mới đang hưởng chính sách: hãy thôi hưởng trên bản ghi đó trước khi gộp.');
   }
   await em.transactional(async (tx) => {

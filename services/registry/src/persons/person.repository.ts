@@ -85,3 +85,12 @@ export async function livingCitizenIdTaken(em: EntityManager, citizenId: string)
   );
   return row?.taken === true;
 }
+
+/** Whether the person holds an entitlement active this month (approvals' published view, in the caller's scope). */
+export async function holdsActiveEntitlement(em: EntityManager, personId: string): Promise<boolean> {
+  const [row] = await em.execute<{ entitled: boolean }[]>(
+    'select exists (select 1 from approvals.v_active_entitlements where person_id = ?) as entitled',
+    [personId],
+  );
+  return row?.entitled === true;
+}

@@ -4,7 +4,7 @@ import { AppError, badInput, notFound, type Session } from '@ansinh/common';
 import { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
 import { raiseDuplicateWarnings } from '../duplicates/duplicate-warning.repository.ts';
 import { Person } from './person.entity.ts';
-import { livingCitizenIdTaken } from './person.repository.ts';
+import { holdsActiveEntitlement, livingCitizenIdTaken } from './person.repository.ts';
 import { parseBirthDate, validateNewPerson, type FieldProblem, type NewPersonInput } from './person.rules.ts';
 
 const citizenIdTaken = () =>
@@ -165,11 +165,7 @@ export async function setPersonStatus(
 /** Removes a record entered by mistake (the change history keeps what it held). */
 export async function deletePerson(em: EntityManager, session: Session, id: string): Promise<string> {
   const person = await writablePerson(em, session, id);
-  const [{ entitled } = { entitled: false }] = await em.execute<{ entitled: boolean }[]>(
-    'select exists (select 1 from approvals.v_active_entitlements where person_id = ?) as entitled',
-    [id],
-  );
-  if (entitled) {
+  if (await holdsActiveEntitlement(em, id)) {
     throw new AppError(
       'CONFLICT',
       'Đối tượng đang hưởng chính sách, không thể xóa. Hãy ghi nhận thôi hưởng hoặc tình trạng (đã mất, chuyển đi).',
