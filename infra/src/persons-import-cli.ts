@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { importPersons } from '@ansinh/registry';
+import { importPersons } from '@ansinh/registry/person-import';
 import { cliDatabase, pathFromCommandLine } from './cli-database.ts';
 
 const USAGE = `Cách dùng: npm run persons:import -- TỆP.csv|TỆP.xlsx --unit MÃ_ĐƠN_VỊ [--as TÊN] [--report LỖI.xlsx]

@@ -1,6 +1,6 @@
 // The import benchmark's child process: `node import-child.ts DATABASE_URL FILE SCOPE_PATH` runs the real
 // person import and prints its figures as JSON.
-import { importPersons } from '@ansinh/registry';
+import { importPersons } from '@ansinh/registry/person-import';
 
 const [url, file, scopePath] = process.argv.slice(2) as [string, string, string];
 const started = performance.now();

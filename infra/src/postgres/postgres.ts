@@ -98,6 +98,13 @@ export async function ensurePostgres(options: {
       `unix_socket_directories=${databaseDir}`,
       '-c',
       'timezone=Asia/Ho_Chi_Minh',
+      // A spreadsheet import writes a province's persons, their history and indexes in one transaction:
+      // with the defaults (128 MB of buffers, 1 GB of WAL between checkpoints) it spends its time evicting
+      // pages and writing them again after each checkpoint.
+      '-c',
+      'shared_buffers=1GB',
+      '-c',
+      'max_wal_size=8GB',
     ],
     onLog: () => undefined,
     onError: (error) => log(`postgres: ${String(error)}`),

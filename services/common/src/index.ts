@@ -50,4 +50,5 @@ export {
   unitScopePolicy,
 } from './scope/row-level-security.ts';
 export { subtreeFor } from './scope/unit-scope.ts';
-export { currentMonth, isMonth, monthArgument, todayInVietnam, type Month } from './time/month.ts';
+export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
+export { todayInVietnam } from './time/today.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { currentMonth, isMonth, monthArgument, todayInVietnam } from './month.ts';
+import { currentMonth, isMonth, monthArgument } from './month.ts';
+import { todayInVietnam } from './today.ts';
 
 describe('months', () => {
   it('takes the month in Vietnam, not in UTC', () => {

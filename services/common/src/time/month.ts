@@ -1,4 +1,5 @@
 import { badInput } from '../errors/app-error.ts';
+import { todayInVietnam } from './today.ts';
 
 /** A calendar month, `YYYY-MM`. */
 export type Month = string;
@@ -7,19 +8,6 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export function isMonth(value: string): boolean {
   return MONTH.test(value);
-}
-
-// en-CA formats a date as YYYY-MM-DD; built once, as constructing a formatter is not cheap.
-const VIETNAM_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Ho_Chi_Minh',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** Today's date in Vietnam (YYYY-MM-DD), whatever the server's time zone. */
-export function todayInVietnam(now: Date = new Date()): string {
-  return VIETNAM_DATE.format(now);
 }
 
 /** The current month in Vietnam (Asia/Ho_Chi_Minh), whatever the server's time zone. */

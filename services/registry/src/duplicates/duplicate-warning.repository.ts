@@ -13,7 +13,7 @@ export async function raiseDuplicateWarnings(
 ): Promise<number> {
   if (!personIds.length) return 0;
   const [row] = await em.execute<{ raised: number }[]>(
-    'select registry.raise_duplicate_warnings(?::uuid[]) as raised',
+    'select registry.raise_duplicate_warnings(?::uuid[], true) as raised',
     [arrayLiteral(personIds)],
   );
   return row?.raised ?? 0;

@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { SpreadsheetCell } from './spreadsheet-source.ts';
 
 export type ReportedRow = {
@@ -21,7 +20,9 @@ export async function writeImportReport(
   headers: readonly string[],
   badRows: AsyncIterable<ReportedRow> | Iterable<ReportedRow>,
 ): Promise<{ rowCount: number }> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter(
+  // Loaded here, not at the top: a CSV import that refuses no row does without its 35 MB.
+  const excel = (await import('exceljs')).default;
+  const workbook = new excel.stream.xlsx.WorkbookWriter(
     typeof target === 'string'
       ? { filename: target, useStyles: true, useSharedStrings: false }
       : { stream: target, useStyles: true, useSharedStrings: false },

@@ -8,7 +8,7 @@ import {
   subgraphRole,
   type Actor,
   type CopyValue,
-} from '@ansinh/common';
+} from '@ansinh/common/standalone';
 import { holderNameMatches } from '../accounts/payment-account.rules.ts';
 import { foldText } from '../text/fold-text.ts';
 import { FIELD_LABELS, mapColumns, type CanonicalField, type ColumnAssignment } from './column-mapping.ts';
@@ -214,7 +214,7 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
 
     await client.query('begin');
     await client.query(
-      `create temp table import_rows (${STAGING_COLUMNS.join(', ')}, new_id uuid not null default gen_random_uuid()) on commit drop`,
+      `create temp table import_rows (${STAGING_COLUMNS.join(', ')}, new_id uuid not null default registry.time_ordered_uuid()) on commit drop`,
     );
     await client.query(`grant select on import_rows to ${subgraphRole('registry')}`);
     const copy = copyRows(client, `copy import_rows (${COPY_COLUMN_NAMES}) from stdin`);
@@ -381,7 +381,7 @@ async function upsert(
     // foreign key is checked at commit.
     await client.query(`
       create temp table import_households on commit drop as
-      select s.residence_unit_code, s.household_code as code, coalesce(h.id, gen_random_uuid()) as id, h.id is null as is_new,
+      select s.residence_unit_code, s.household_code as code, coalesce(h.id, registry.time_ordered_uuid()) as id, h.id is null as is_new,
              max(s.poverty_status) as poverty_status, max(s.poverty_year) as poverty_year,
              (array_agg(t.person_id) filter (where s.relation_to_head = 'head'))[1] as head_person_id
         from import_rows s join import_targets t using (row_number)
@@ -440,16 +440,24 @@ async function upsert(
   }
   step('update persons');
   if (mapped.has('accountNumber')) {
+    const accountColumns = `id, person_id, kind, provider_code, account_number, holder_name, holder_name_matches,
+      is_default, created_at, updated_at`;
+    const accountValues = `registry.time_ordered_uuid(), t.person_id, s.account_kind, s.provider_code, s.account_number,
+      s.holder_name, s.holder_name_matches`;
+    // A person created here has no account yet: a plain insert, without the upsert's conflict check per row.
+    await client.query(`
+      insert into registry.payment_accounts (${accountColumns})
+      select ${accountValues}, true, now(), now()
+        from import_rows s join import_targets t using (row_number)
+       where s.account_number is not null and t.is_new`);
     await client.query(`
       with changed as (
-      insert into registry.payment_accounts (id, person_id, kind, provider_code, account_number, holder_name,
-        holder_name_matches, is_default, created_at, updated_at)
-      select gen_random_uuid(), t.person_id, s.account_kind, s.provider_code, s.account_number, s.holder_name,
-        s.holder_name_matches,
-        t.is_new or not exists (select 1 from registry.payment_accounts a where a.person_id = t.person_id and a.is_default),
+      insert into registry.payment_accounts (${accountColumns})
+      select ${accountValues},
+        not exists (select 1 from registry.payment_accounts a where a.person_id = t.person_id and a.is_default),
         now(), now()
         from import_rows s join import_targets t using (row_number)
-       where s.account_number is not null
+       where s.account_number is not null and not t.is_new
       on conflict (person_id, provider_code, account_number) do update
         set holder_name = excluded.holder_name, holder_name_matches = excluded.holder_name_matches, updated_at = now()
         where payment_accounts.holder_name is distinct from excluded.holder_name
@@ -457,10 +465,12 @@ async function upsert(
       insert into import_changed select person_id from changed`);
   }
   step('payment accounts');
+  // The name-and-birth match joins every person created with every living person: in memory, not on disk.
+  await client.query(`set local work_mem = '256MB'`);
   const { rows } = await client.query<{ updated: number; raised: number }>(`
     select (select count(distinct c.person_id)::int from import_changed c
              where not exists (select 1 from import_targets t where t.person_id = c.person_id and t.is_new)) as updated,
-           registry.raise_duplicate_warnings(array(select person_id from import_targets where is_new)) as raised`);
+           registry.raise_duplicate_warnings(array(select person_id from import_targets where is_new), false) as raised`);
   step('count changes, raise duplicate warnings');
   return { created: created.rowCount ?? 0, updated: rows[0]!.updated, duplicateWarnings: rows[0]!.raised };
 }

@@ -3,6 +3,7 @@ import { mapColumns } from './column-mapping.ts';
 import {
   parsePersonRow,
   personRowParser,
+  SETTLED_TEXT,
   type CellsByField,
   type PersonRowResult,
 } from './person-row.rules.ts';
@@ -458,5 +459,27 @@ describe('personRowParser', () => {
     const microsecondsPerRow = ((performance.now() - started) * 1000) / rows;
     // 8 fields at < 3 µs each, with room for a slow, shared test machine.
     expect(microsecondsPerRow).toBeLessThan(24);
+  });
+});
+
+describe('SETTLED_TEXT', () => {
+  it('holds only text that trimming, white-space folding, invisible-character removal and NFC leave alone', () => {
+    const settle = (text: string) =>
+      text
+        .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .normalize('NFC');
+    let settled = 0;
+    for (let code = 0x20; code < 0x2000; code++) {
+      const text = `A${String.fromCharCode(code)}b c${String.fromCharCode(code)}`;
+      if (!SETTLED_TEXT.test(text)) continue;
+      expect([code, settle(text)]).toEqual([code, text]);
+      settled++;
+    }
+    expect(settled).toBeGreaterThan(500); // the Vietnamese letters among them
+    expect(SETTLED_TEXT.test('Nguyễn Thị Hằng')).toBe(true);
+    expect(SETTLED_TEXT.test('Nguyê\u0303n')).toBe(false); // decomposed: normalised to NFC
+    expect(SETTLED_TEXT.test('Thôn  1')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { todayInVietnam } from '@ansinh/common';
+import { todayInVietnam } from '@ansinh/common/standalone';
 import { ethnicityCodeOf } from '../code-lists/ethnicities.ts';
 import {
   paymentProviderOf,
@@ -387,7 +387,12 @@ function readAccount(
 
 // --- text ---
 
-const PLAIN_TEXT = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+/**
+ * Text already as textOf leaves it: printable ASCII and precomposed Latin letters (the Vietnamese ones among
+ * them, each its own NFC form), words split by single spaces. Most cells are; they skip normalising.
+ */
+export const SETTLED_TEXT =
+  /^[\x21-\x7e\u00c0-\u024f\u1e00-\u1eff]+(?: [\x21-\x7e\u00c0-\u024f\u1e00-\u1eff]+)*$/;
 const INVISIBLE_CHARACTERS = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
 const WHITE_SPACE_RUNS = /\s+/g;
 const ALL_DIGITS = /^\d+$/;
@@ -399,7 +404,7 @@ const EXPONENT_NOTATION = /^\d(?:[.,]\d+)?e\+?\d+$/i;
 function textOf(cell: SpreadsheetCell | undefined): string {
   if (cell === null || cell === undefined) return '';
   if (typeof cell === 'string') {
-    if (PLAIN_TEXT.test(cell)) return cell;
+    if (SETTLED_TEXT.test(cell)) return cell;
     return cell.replace(INVISIBLE_CHARACTERS, '').replace(WHITE_SPACE_RUNS, ' ').trim().normalize('NFC');
   }
   if (typeof cell === 'number') return String(cell);

@@ -1,9 +1,9 @@
 import { createReadStream, ReadStream } from 'node:fs';
-import { pipeline, Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { CsvError, parse as parseCsv } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { headerRecogniser, type ColumnAssignment } from './column-mapping.ts';
+import { CsvFormatError, csvRecords } from './csv-records.ts';
 import { SpreadsheetError } from './spreadsheet-error.ts';
 
 export { SpreadsheetError, type SpreadsheetErrorCode } from './spreadsheet-error.ts';
@@ -203,18 +203,15 @@ function detectDelimiter(
   return DELIMITERS[counts.indexOf(Math.max(...counts))] ?? ',';
 }
 
-function utf16ToUtf8(encoding: 'utf-16le' | 'utf-16be'): Transform {
+/** The text of a byte stream, chunk by chunk; a character cut between two chunks is kept whole. */
+async function* decodedText(stream: Readable, encoding: TextEncoding): AsyncGenerator<string> {
   const decoder = new TextDecoder(encoding);
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      const text = decoder.decode(chunk, { stream: true });
-      done(null, text.length > 0 ? Buffer.from(text, 'utf8') : undefined);
-    },
-    flush(done) {
-      const text = decoder.decode();
-      done(null, text.length > 0 ? Buffer.from(text, 'utf8') : undefined);
-    },
-  });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
 }
 
 /** Every CSV record, empty ones included, so that row numbers are the ones Excel shows. */
@@ -224,46 +221,31 @@ async function* csvRows(
   delimiter: string,
   fileLabel: string,
 ): AsyncGenerator<RawRow> {
-  const parser = parseCsv({
-    delimiter,
-    bom: true,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    max_record_size: MAX_CSV_RECORD_CHARS,
-  });
-  const ignoreError = () => {};
-  if (encoding === 'utf-8') pipeline(stream, parser, ignoreError);
-  else pipeline(stream, utf16ToUtf8(encoding), parser, ignoreError);
   let rowNumber = 0;
   try {
-    for await (const record of parser as AsyncIterable<SpreadsheetCell[]>) {
-      for (let i = 0; i < record.length; i++) if (record[i] === '') record[i] = null;
-      yield { rowNumber: ++rowNumber, cells: record };
+    for await (const record of csvRecords(decodedText(stream, encoding), {
+      delimiter,
+      maxRecordChars: MAX_CSV_RECORD_CHARS,
+    })) {
+      const cells: SpreadsheetCell[] = record;
+      for (let i = 0; i < cells.length; i++) if (cells[i] === '') cells[i] = null;
+      yield { rowNumber: ++rowNumber, cells };
     }
   } catch (error) {
-    if (error instanceof CsvError) {
+    if (error instanceof CsvFormatError) {
       throw new SpreadsheetError(
         'BROKEN_FILE',
-        // records: the records read before the broken one, empty lines included, as Excel counts rows.
-        `${fileLabel} bị lỗi định dạng CSV ở dòng ${Number(error.records) + 1}: ${csvErrorInVietnamese(error)}.`,
+        `${fileLabel} bị lỗi định dạng CSV ở dòng ${error.recordNumber}: ${
+          error.problem === 'QUOTE_NOT_CLOSED'
+            ? 'có dấu ngoặc kép " mở mà không đóng'
+            : 'một ô dài quá mức, thường do thiếu dấu ngoặc kép đóng'
+        }.`,
         { cause: error },
       );
     }
     throw error;
   } finally {
-    parser.destroy();
-  }
-}
-
-function csvErrorInVietnamese(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'có dấu ngoặc kép " mở mà không đóng';
-    case 'CSV_MAX_RECORD_SIZE':
-      return 'một ô dài quá mức, thường do thiếu dấu ngoặc kép đóng';
-    default:
-      return `lỗi ${error.code}`;
+    stream.destroy();
   }
 }
 
@@ -271,7 +253,9 @@ type WorkbookModel = { sheets?: { name: string; state?: string }[] };
 
 /** The rows of the first visible worksheet of an XLSX workbook. */
 async function* xlsxRows(stream: Readable, fileLabel: string): AsyncGenerator<RawRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+  // Loaded here, not at the top: a CSV import does without its 35 MB.
+  const excel = (await import('exceljs')).default;
+  const reader = new excel.stream.xlsx.WorkbookReader(stream, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

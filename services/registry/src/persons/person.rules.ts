@@ -1,4 +1,4 @@
-import { todayInVietnam } from '@ansinh/common';
+import { todayInVietnam } from '@ansinh/common/standalone';
 import { ETHNICITIES } from '../code-lists/ethnicities.ts';
 import { checkCitizenId } from './citizen-id.rule.ts';
 

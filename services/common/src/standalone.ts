@@ -1,0 +1,6 @@
+// What a process outside the servers needs (the spreadsheet import, its CLI and benchmark), without
+// loading the ORM, GraphQL and HTTP stack that the main entry brings: that stack alone is about 80 MB.
+export { arrayLiteral } from './db/array-literal.ts';
+export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
+export { ACTOR_SETTINGS, SCOPE_SETTING, subgraphRole, type Actor } from './scope/row-level-security.ts';
+export { todayInVietnam } from './time/today.ts';
