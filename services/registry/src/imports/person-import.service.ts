@@ -465,8 +465,6 @@ async function upsert(
       insert into import_changed select person_id from changed`);
   }
   step('payment accounts');
-  // The name-and-birth match joins every person created with every living person: in memory, not on disk.
-  await client.query(`set local work_mem = '256MB'`);
   const { rows } = await client.query<{ updated: number; raised: number }>(`
     select (select count(distinct c.person_id)::int from import_changed c
              where not exists (select 1 from import_targets t where t.person_id = c.person_id and t.is_new)) as updated,
