@@ -4,28 +4,51 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   AppError,
+  argumentTextPlugin,
   bearerToken,
   createLogger,
-  depthLimit,
   graphqlRequestListener,
-  issuerOf,
+  hardenHttpServer,
+  httpLimitsOf,
+  loggableError,
+  rolesAllow,
   sendJson,
+  tokenVerifierOptions,
   toGraphQLError,
   TokenVerifier,
   type Principal,
 } from '@ansinh/common';
+import {
+  exposurePlugin,
+  formatLimitError,
+  GATEWAY_CREDENTIAL_HEADER,
+  limitError,
+  operationLimitRules,
+  operationLimitsPlugin,
+  tokenLimitParseOptions,
+  type ListSizes,
+} from '@ansinh/common/graphql';
 import { SUPERGRAPH_PATH } from '@ansinh/schema';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, HeaderMap, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { loadGatewayConfig, type GatewayConfig } from './config.ts';
-import { proxyImportReport, readMultipartOperations } from './uploads.ts';
+import { CostBudgets } from './cost-budget.ts';
+import { sizeLimitedFetcher, SubgraphDataSource } from './subgraph-data-source.ts';
+import {
+  DEFAULT_UPLOAD_LIMITS,
+  MultipartError,
+  proxyImportReport,
+  readMultipartOperations,
+} from './uploads.ts';
 
 export type GatewayContext = {
   requestId: string;
   authorization: string | undefined;
   principal: Principal | undefined;
+  /** The caller's network address: the rate-limit key of anonymous callers. */
+  clientAddress: string;
 };
 
 export type RunningGateway = { url: string; port: number; stop(): Promise<void> };
@@ -40,35 +63,122 @@ function subgraphUrls(config: GatewayConfig): Record<string, string> {
 }
 
 /**
+ * Expected sizes of the lists that have no page argument, for the cost estimate (other lists count
+ * QUERY_COST_DEFAULT_LIST_SIZE items): whole-unit lists at province level, and bounded lists.
+ */
+export const LIST_SIZES: ListSizes = {
+  'Query.entitlements': 1000,
+  'Query.paymentLines': 1000,
+  'Query.administrativeUnits': 100,
+  'AdministrativeUnit.children': 100,
+  'DataGap.persons': 100,
+  'Query.ethnicities': 55,
+  'Query.paymentProviders': 50,
+};
+
+/**
  * The graph's front door: verifies the caller's token (401 for a bad or expired one), plans each
  * query over the checked-in supergraph and forwards the token to the subgraphs, which verify it again.
  */
-export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGateway> {
-  const config = loadGatewayConfig(env);
+export function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGateway> {
+  return startGatewayWith(loadGatewayConfig(env));
+}
+
+/** The gateway on an already parsed configuration (tests of production behaviour on a local stack). */
+export async function startGatewayWith(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
-  const verifier = new TokenVerifier({ issuer: issuerOf(config), audience: config.OIDC_AUDIENCE });
+  const verifier = new TokenVerifier({
+    ...tokenVerifierOptions(config),
+    onKeyFetchError: (error) =>
+      logger.warn(
+        { error: loggableError(error) },
+        'identity provider keys not fetched; serving the cached ones',
+      ),
+  });
   const urls = subgraphUrls(config);
 
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name }) =>
-      new RemoteGraphQLDataSource<GatewayContext>({
+      new SubgraphDataSource<GatewayContext>(name, {
         url: urls[name],
+        fetcher: sizeLimitedFetcher(config.MAX_SUBGRAPH_RESPONSE_BYTES, {
+          service: name,
+          timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        }),
         willSendRequest({ request, context }) {
+          request.http?.headers.set(GATEWAY_CREDENTIAL_HEADER, config.SUBGRAPH_SECRET);
           if (context.authorization) request.http?.headers.set('authorization', context.authorization);
           if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
         },
       }),
   });
 
+  const budgets = new CostBudgets({ maxKeys: config.RATE_LIMIT_MAX_KEYS });
+  const chargeBudgets = (cost: number, request: GraphQLRequestContext<GatewayContext>) => {
+    const { principal, clientAddress } = request.contextValue;
+    const charges = principal
+      ? [
+          { key: `user:${principal.subject}`, perMinute: config.RATE_LIMIT_USER_COST_PER_MINUTE },
+          ...(principal.clientId
+            ? [{ key: `client:${principal.clientId}`, perMinute: config.RATE_LIMIT_CLIENT_COST_PER_MINUTE }]
+            : []),
+        ]
+      : [{ key: `address:${clientAddress}`, perMinute: config.RATE_LIMIT_ANONYMOUS_COST_PER_MINUTE }];
+    const refusal = budgets.charge(charges, Math.max(1, cost));
+    if (!refusal) return;
+    logger.info(
+      { requestId: request.contextValue.requestId, cost, retryAfter: refusal.retryAfterSeconds },
+      'rate limited',
+    );
+    throw new GraphQLError(
+      `Bạn đã gửi quá nhiều yêu cầu trong một phút. Vui lòng thử lại sau ${refusal.retryAfterSeconds} giây. Too many requests.`,
+      {
+        extensions: {
+          code: 'RATE_LIMITED',
+          retryAfterSeconds: refusal.retryAfterSeconds,
+          http: {
+            status: 429,
+            headers: new HeaderMap([['retry-after', String(refusal.retryAfterSeconds)]]),
+          },
+        },
+      },
+    );
+  };
+
   const httpServer = createServer();
+  const httpLimits = httpLimitsOf(config);
+  hardenHttpServer(httpServer, httpLimits);
+  const uploadLimits = {
+    ...DEFAULT_UPLOAD_LIMITS,
+    maxFileBytes: config.UPLOAD_MAX_FILE_MB * 1024 * 1024,
+    maxFiles: config.UPLOAD_MAX_FILES,
+  };
   const server = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(config.MAX_QUERY_DEPTH)],
+    // Who may introspect is decided per caller by the exposure plugin, not by Apollo's NODE_ENV default.
+    introspection: true,
+    parseOptions: tokenLimitParseOptions(config.MAX_QUERY_TOKENS),
+    validationRules: operationLimitRules({
+      maxDepth: config.MAX_QUERY_DEPTH,
+      maxAliases: config.MAX_QUERY_ALIASES,
+      maxDirectives: config.MAX_QUERY_DIRECTIVES,
+    }),
+    // The answer is already bounded by the subgraphs' answers; this bounds what the plan merges from them.
+    stringifyResult: (result) => {
+      const body = JSON.stringify(result);
+      if (Buffer.byteLength(body) <= config.MAX_RESPONSE_BYTES) return body;
+      const { message, extensions } = formatLimitError(
+        limitError('responseSize', config.MAX_RESPONSE_BYTES),
+      )!;
+      return JSON.stringify({ errors: [{ message, extensions }] });
+    },
     // Our main() drains and closes the database pool itself; Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
-    formatError: (formatted: GraphQLFormattedError) => {
+    formatError: (formatted: GraphQLFormattedError, error: unknown) => {
+      const refusal = formatLimitError(error);
+      if (refusal) return { ...formatted, ...refusal };
       const {
         exception: _exception,
         stacktrace: _stacktrace,
@@ -76,16 +186,35 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
       } = (formatted.extensions ?? {}) as Record<string, unknown>;
       return { ...formatted, extensions };
     },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      argumentTextPlugin<GatewayContext>(),
+      exposurePlugin<GatewayContext>({
+        introspection: config.INTROSPECTION,
+        signedIn: (context) => context.principal !== undefined,
+      }),
+      operationLimitsPlugin<GatewayContext>(
+        {
+          maxDepth: config.MAX_QUERY_DEPTH,
+          maxAliases: config.MAX_QUERY_ALIASES,
+          maxDirectives: config.MAX_QUERY_DIRECTIVES,
+          maxCost: config.MAX_QUERY_COST,
+          defaultListSize: config.QUERY_COST_DEFAULT_LIST_SIZE,
+          listSizes: LIST_SIZES,
+        },
+        { onCost: chargeBudgets },
+      ),
+    ],
   });
   await server.start();
 
   const context = async (request: IncomingMessage): Promise<GatewayContext> => {
     const requestId = String(request.headers['x-request-id'] ?? randomUUID());
+    const clientAddress = request.socket.remoteAddress ?? 'unknown';
     try {
       const token = bearerToken(request.headers.authorization);
       const principal = token ? await verifier.verify(token) : undefined;
-      return { requestId, authorization: token ? `Bearer ${token}` : undefined, principal };
+      return { requestId, authorization: token ? `Bearer ${token}` : undefined, principal, clientAddress };
     } catch (error) {
       if (error instanceof AppError) {
         logger.info({ requestId, reason: error.message }, 'refused token');
@@ -120,16 +249,34 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
         },
         '/import-report': (request, response) => proxyImportReport(request, response, urls.registry!),
       },
-      (request) =>
-        readMultipartOperations(request, {
-          url: new URL('/uploads', urls.registry).toString(),
-          headers: {
-            ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
-            ...(request.headers['x-request-id']
-              ? { 'x-request-id': String(request.headers['x-request-id']) }
-              : {}),
+      async (request) => {
+        // Uploads are for officials who may import: refuse before a byte of the body is read.
+        const token = bearerToken(request.headers.authorization);
+        if (!token) throw new MultipartError('Cần đăng nhập để tải tệp lên.', 401);
+        let principal: Principal;
+        try {
+          principal = await verifier.verify(token);
+        } catch (error) {
+          if (error instanceof AppError) throw new MultipartError(error.message, 401);
+          throw error;
+        }
+        if (!rolesAllow(principal.roles, 'person:write'))
+          throw new MultipartError('Tài khoản của bạn không có quyền nhập danh sách đối tượng.', 403);
+        return readMultipartOperations(
+          request,
+          {
+            url: new URL('/uploads', urls.registry).toString(),
+            headers: {
+              ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+              ...(request.headers['x-request-id']
+                ? { 'x-request-id': String(request.headers['x-request-id']) }
+                : {}),
+            },
           },
-        }),
+          uploadLimits,
+        );
+      },
+      { logger, limits: httpLimits },
     ),
   );
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
@@ -141,3 +288,5 @@ export async function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGatew
     stop: () => server.stop(),
   };
 }
+
+export { loadGatewayConfig, type GatewayConfig } from './config.ts';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { sendJson } from '@ansinh/common';
 
@@ -15,72 +16,303 @@ export class MultipartError extends Error {
   }
 }
 
-function setAtPath(target: unknown, path: string, value: string): void {
-  const keys = path.split('.');
-  let node = target as Record<string, unknown>;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null)
-      throw new MultipartError(`Đường dẫn "${path}" không có trong operations.`);
-    node = node[key] as Record<string, unknown>;
+/** Bounds of one multipart request; an official's list is one spreadsheet of a few MB. */
+export type UploadLimits = {
+  /** Largest file. */
+  maxFileBytes: number;
+  /** Most files in one request. */
+  maxFiles: number;
+  /** Largest `operations` or `map` field. */
+  maxFieldBytes: number;
+};
+
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
+  maxFileBytes: 50 * 1024 * 1024,
+  maxFiles: 3,
+  maxFieldBytes: 2 * 1024 * 1024,
+};
+
+const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const SEGMENT = /^(?:[A-Za-z_][A-Za-z0-9_]{0,99}|\d{1,4})$/;
+const FILE_FIELD = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_PATHS_PER_FILE = 10;
+
+/** JSON with objects that have no prototype, so no key (`__proto__` included) can reach `Object.prototype`. */
+function parseJsonField(name: string, value: string): unknown {
+  try {
+    return JSON.parse(value, (_key, item: unknown) =>
+      item !== null && typeof item === 'object' && !Array.isArray(item)
+        ? Object.assign(Object.create(null) as object, item)
+        : item,
+    );
+  } catch {
+    throw new MultipartError(`Trường "${name}" không phải JSON hợp lệ.`);
   }
-  node[keys.at(-1)!] = value;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+const hasOwn = (target: object, key: string) => Object.prototype.hasOwnProperty.call(target, key);
+
+/**
+ * Checks one `map` path (`variables.file`, `variables.files.0`) against the operations: it must
+ * lead, through own properties of plain objects and arrays only, to a `null` placeholder inside
+ * `variables`. Returns the place where the file's id goes.
+ */
+export function uploadSlot(operations: unknown, path: unknown): { target: object; key: string } {
+  const shown = typeof path === 'string' ? path.slice(0, 200) : JSON.stringify(path)?.slice(0, 200);
+  const refuse = () =>
+    new MultipartError(`Đường dẫn "${shown}" trong "map" không trỏ tới một biến tệp (variables.…).`);
+  if (typeof path !== 'string' || path.length > 500) throw refuse();
+  const keys = path.split('.');
+  if (keys[0] !== 'variables' || keys.length < 2) throw refuse();
+  if (keys.some((key) => FORBIDDEN_KEYS.has(key) || !SEGMENT.test(key))) throw refuse();
+  let node: unknown = operations;
+  for (const key of keys.slice(0, -1)) {
+    if (!(isRecord(node) || Array.isArray(node)) || !hasOwn(node, key)) throw refuse();
+    node = (node as Record<string, unknown>)[key];
+  }
+  const last = keys.at(-1)!;
+  if (!(isRecord(node) || Array.isArray(node)) || !hasOwn(node, last)) throw refuse();
+  if ((node as Record<string, unknown>)[last] !== null) throw refuse();
+  return { target: node, key: last };
+}
+
+/** Checks `operations` and `map` together; returns each file field's places, in a Map. */
+export function planUploads(
+  operations: unknown,
+  map: unknown,
+  limits: UploadLimits,
+): Map<string, { target: object; key: string }[]> {
+  if (Array.isArray(operations))
+    throw new MultipartError('Mỗi yêu cầu tải tệp chỉ được gửi một operation (không gửi theo lô).');
+  if (!isRecord(operations) || typeof operations.query !== 'string')
+    throw new MultipartError('Trường "operations" phải là một đối tượng JSON có "query".');
+  if (!isRecord(map))
+    throw new MultipartError('Trường "map" phải là một đối tượng JSON { "tên tệp": ["variables.…"] }.');
+  const names = Object.keys(map);
+  if (names.length === 0) throw new MultipartError('Trường "map" không có tệp nào.');
+  if (names.length > limits.maxFiles)
+    throw new MultipartError(`Mỗi yêu cầu chỉ được tải lên tối đa ${limits.maxFiles} tệp.`, 413);
+  const plan = new Map<string, { target: object; key: string }[]>();
+  for (const name of names) {
+    const paths = map[name];
+    if (
+      !FILE_FIELD.test(name) ||
+      !Array.isArray(paths) ||
+      paths.length === 0 ||
+      paths.length > MAX_PATHS_PER_FILE
+    )
+      throw new MultipartError(
+        `Mục "${name.slice(0, 64)}" của "map" phải là một danh sách đường dẫn "variables.…".`,
+      );
+    plan.set(
+      name,
+      paths.map((path) => uploadSlot(operations, path)),
+    );
+  }
+  return plan;
+}
+
+/** Where files go: the registry's `/uploads`, with the caller's own credentials. */
+export type UploadTarget = { url: string; headers: Record<string, string> };
+
+/** Ids of stored files, deleted at the registry with the caller's credentials (a missing one is fine). */
+async function removeStored(upload: UploadTarget, ids: string[]): Promise<void> {
+  await Promise.all(
+    ids.map((id) => {
+      const url = new URL(upload.url);
+      url.searchParams.set('id', id);
+      return fetch(url, { method: 'DELETE', headers: upload.headers, signal: AbortSignal.timeout(10_000) })
+        .then((answer) => answer.body?.cancel())
+        .catch(() => undefined); // the registry's expiry removes what could not be removed now
+    }),
+  );
 }
 
 /**
  * Reads a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec):
  * each file is streamed to the registry's `/uploads` as it arrives (never held in memory), and its
- * variable becomes the stored file's id, which the registry's `Upload` scalar carries. Returns the
- * operations as an ordinary JSON request body.
+ * variable becomes the stored file's id, which the registry's `Upload` scalar carries. Resolves with
+ * the operations as an ordinary JSON request body, and `release`, which deletes the stored files
+ * once the request is answered (an import has used its file by then; an unused one goes too).
+ *
+ * Everything a client can get wrong is a refusal (400, or 413 past a limit) that settles the
+ * request once; files already stored for a refused request are deleted at once, and uploads still
+ * streaming are aborted. No promise or stream is left without a handler.
  */
 export function readMultipartOperations(
   request: IncomingMessage,
-  upload: { url: string; headers: Record<string, string> },
-): Promise<unknown> {
+  upload: UploadTarget,
+  limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+): Promise<{ body: unknown; release: () => Promise<void> }> {
+  const maxBodyBytes = limits.maxFiles * limits.maxFileBytes + 4 * limits.maxFieldBytes + 64 * 1024;
   return new Promise((resolve, reject) => {
+    const stored: string[] = [];
+    const aborter = new AbortController();
+    let settled = false;
     let operations: unknown;
-    let map: Record<string, string[]> | undefined;
-    const uploads: Promise<void>[] = [];
-    const parser = busboy({
-      headers: request.headers,
-      limits: { files: 5, fields: 10, fieldSize: 2 * 1024 * 1024 },
+    let map: unknown;
+    let plan: Map<string, { target: object; key: string }[]> | undefined;
+    const received = new Set<string>();
+    let pending = 0;
+    let parsed = false;
+    let parser: busboy.Busboy | undefined;
+
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      aborter.abort();
+      if (parser) {
+        request.unpipe(parser);
+        parser.destroy();
+      }
+      // Node drains what the client still sends once the answer is written.
+      request.resume();
+      void removeStored(upload, stored.splice(0));
+      reject(
+        error instanceof MultipartError
+          ? error
+          : new MultipartError('Yêu cầu tải tệp bị lỗi hoặc bị cắt giữa chừng; hãy gửi lại.'),
+      );
+    };
+    const finishIfDone = () => {
+      if (settled || !parsed || pending > 0) return;
+      if (operations === undefined || map === undefined)
+        return fail(new MultipartError('Thiếu trường "operations" hoặc "map".'));
+      const missing = [...plan!.keys()].filter((name) => !received.has(name));
+      if (missing.length)
+        return fail(new MultipartError(`Thiếu tệp "${missing[0]}" mà trường "map" có nêu.`));
+      settled = true;
+      const ids = stored.splice(0);
+      // Apollo gets ordinary objects again; the walk over client keys is done.
+      resolve({ body: JSON.parse(JSON.stringify(operations)), release: () => removeStored(upload, ids) });
+    };
+
+    let declared: number | undefined;
+    const length = request.headers['content-length'];
+    if (length !== undefined) {
+      if (!/^\d{1,16}$/.test(length)) return fail(new MultipartError('Tiêu đề Content-Length không hợp lệ.'));
+      declared = Number(length);
+    }
+    if (declared !== undefined && declared > maxBodyBytes)
+      return fail(new MultipartError(`Yêu cầu quá lớn (tối đa ${megabytes(maxBodyBytes)}).`, 413));
+    try {
+      parser = busboy({
+        headers: request.headers,
+        limits: {
+          files: limits.maxFiles,
+          fields: 2,
+          parts: limits.maxFiles + 2,
+          fieldSize: limits.maxFieldBytes,
+          fileSize: limits.maxFileBytes,
+          fieldNameSize: 100,
+          headerPairs: 20,
+        },
+      });
+    } catch {
+      return fail(new MultipartError('Yêu cầu multipart/form-data không hợp lệ (thiếu boundary).'));
+    }
+
+    let bytes = 0;
+    request.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > maxBodyBytes)
+        fail(new MultipartError(`Yêu cầu quá lớn (tối đa ${megabytes(maxBodyBytes)}).`, 413));
     });
-    parser.on('field', (name, value) => {
+    request.on('aborted', () => fail(new MultipartError('Yêu cầu bị ngắt giữa chừng.')));
+    request.on('error', fail);
+
+    parser.on('field', (name, value, info) => {
+      if (settled) return;
+      if (info.nameTruncated || info.valueTruncated)
+        return fail(
+          new MultipartError(
+            `Trường "${name.slice(0, 64)}" quá lớn (tối đa ${megabytes(limits.maxFieldBytes)}).`,
+            413,
+          ),
+        );
       try {
-        if (name === 'operations') operations = JSON.parse(value);
-        else if (name === 'map') map = JSON.parse(value) as Record<string, string[]>;
-      } catch {
-        reject(new MultipartError(`Trường "${name}" không phải JSON hợp lệ.`));
+        if (name === 'operations') {
+          if (operations !== undefined) throw new MultipartError('Trường "operations" bị gửi hai lần.');
+          operations = parseJsonField(name, value);
+        } else if (name === 'map') {
+          if (operations === undefined)
+            throw new MultipartError('Trường "operations" phải đứng trước "map".');
+          if (map !== undefined) throw new MultipartError('Trường "map" bị gửi hai lần.');
+          map = parseJsonField(name, value);
+          plan = planUploads(operations, map, limits);
+        } else {
+          throw new MultipartError(
+            `Trường "${name.slice(0, 64)}" không được phép; chỉ có "operations", "map" và các tệp.`,
+          );
+        }
+      } catch (error) {
+        fail(error);
       }
     });
+
     parser.on('file', (name, stream, info) => {
-      if (operations === undefined || !map) {
-        stream.resume();
-        reject(new MultipartError('Các trường "operations" và "map" phải đứng trước tệp.'));
-        return;
-      }
-      const paths = map[name] ?? [];
-      const stored = fetch(upload.url, {
+      stream.on('error', fail);
+      stream.on('limit', () =>
+        fail(
+          new MultipartError(
+            `Tệp "${(info.filename || name).slice(0, 100)}" quá lớn (tối đa ${megabytes(limits.maxFileBytes)}).`,
+            413,
+          ),
+        ),
+      );
+      if (settled) return void stream.resume();
+      if (!plan) return fail(new MultipartError('Các trường "operations" và "map" phải đứng trước tệp.'));
+      const slots = plan.get(name);
+      if (!slots) return fail(new MultipartError(`Tệp "${name.slice(0, 64)}" không có trong trường "map".`));
+      if (received.has(name)) return fail(new MultipartError(`Tệp "${name.slice(0, 64)}" bị gửi hai lần.`));
+      received.add(name);
+      pending++;
+      fetch(upload.url, {
         method: 'POST',
         headers: {
           ...upload.headers,
           'content-type': 'application/octet-stream',
-          'x-file-name': encodeURIComponent(info.filename || name),
+          'x-file-name': encodeURIComponent((info.filename || name).slice(0, 255)),
         },
+        // At the size limit busboy ends the file cleanly; the 'limit' handler has aborted this upload by then.
         body: Readable.toWeb(stream) as ReadableStream,
         duplex: 'half',
-      } as RequestInit).then(async (answer) => {
-        const body = (await answer.json()) as { id?: string; error?: string; code?: string };
-        if (!answer.ok || !body.id)
-          throw new MultipartError(body.error ?? 'Không lưu được tệp.', answer.status);
-        for (const path of paths) setAtPath(operations, path, body.id);
-      });
-      uploads.push(stored);
+        signal: aborter.signal,
+      } as RequestInit)
+        .then(async (answer) => {
+          const text = await answer.text();
+          let answered: { id?: unknown; error?: unknown } = {};
+          try {
+            answered = JSON.parse(text) as typeof answered;
+          } catch {
+            // the status alone says what happened
+          }
+          if (!answer.ok || typeof answered.id !== 'string') {
+            const message = typeof answered.error === 'string' ? answered.error : 'Không lưu được tệp.';
+            throw new MultipartError(message, answer.ok ? 502 : answer.status);
+          }
+          if (settled) return void removeStored(upload, [answered.id]);
+          stored.push(answered.id);
+          for (const slot of slots) (slot.target as Record<string, unknown>)[slot.key] = answered.id;
+          pending--;
+          finishIfDone();
+        })
+        .catch(fail);
     });
-    parser.on('error', reject);
+    parser.on('filesLimit', () =>
+      fail(new MultipartError(`Mỗi yêu cầu chỉ được tải lên tối đa ${limits.maxFiles} tệp.`, 413)),
+    );
+    parser.on('fieldsLimit', () =>
+      fail(new MultipartError('Chỉ có "operations", "map" và các tệp trong một yêu cầu tải tệp.')),
+    );
+    parser.on('partsLimit', () => fail(new MultipartError('Yêu cầu tải tệp có quá nhiều phần.', 413)));
+    parser.on('error', fail);
     parser.on('close', () => {
-      if (operations === undefined || !map)
-        return reject(new MultipartError('Thiếu trường "operations" hoặc "map".'));
-      Promise.all(uploads).then(() => resolve(operations), reject);
+      parsed = true;
+      finishIfDone();
     });
     request.pipe(parser);
   });
@@ -94,11 +326,35 @@ export async function proxyImportReport(
 ): Promise<void> {
   const target = new URL('/import-report', registryUrl);
   target.search = new URL(request.url ?? '/', 'http://localhost').search;
-  const answer = await fetch(target, {
-    headers: request.headers.authorization ? { authorization: request.headers.authorization } : {},
-  });
+  // A client that leaves stops the download from the registry too.
+  const aborter = new AbortController();
+  response.on('close', () => aborter.abort());
+  let answer: Response;
+  try {
+    answer = await fetch(target, {
+      headers: {
+        ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+        ...(request.headers['x-request-id']
+          ? { 'x-request-id': String(request.headers['x-request-id']) }
+          : {}),
+      },
+      signal: aborter.signal,
+    });
+  } catch {
+    return sendJson(response, 502, {
+      error: 'Không tải được báo cáo lúc này, hãy thử lại sau.',
+      code: 'UNAVAILABLE',
+    });
+  }
   if (!answer.ok || !answer.body) {
-    return sendJson(response, answer.status, await answer.json().catch(() => ({ error: 'not found' })));
+    const text = await answer.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { error: 'Không tìm thấy báo cáo.', code: 'NOT_FOUND' };
+    }
+    return sendJson(response, answer.ok ? 502 : answer.status, body);
   }
   const headers: Record<string, string> = {};
   for (const name of ['content-type', 'content-length', 'content-disposition']) {
@@ -106,6 +362,6 @@ export async function proxyImportReport(
     if (value) headers[name] = value;
   }
   response.writeHead(200, headers);
-  for await (const chunk of Readable.fromWeb(answer.body as never)) response.write(chunk);
-  response.end();
+  // A registry that fails mid-file, or a client that leaves, ends the answer early instead of hanging.
+  await pipeline(Readable.fromWeb(answer.body as never), response).catch(() => response.destroy());
 }

@@ -19,7 +19,7 @@ export async function cliDatabase(): Promise<RunningPostgres> {
       log: (line) => console.error(line),
     });
   } catch (error) {
-    console.error(`Không kết nối được PostgreSQL: ${(error as Error).message}`);
+    console.error(`Không kết nối được PostgreSQL: ${(error as Error).message.split('\n')[0]}`);
     process.exit(2);
   }
 }

@@ -8,7 +8,19 @@ export {
   type RunningKeycloak,
 } from './keycloak/keycloak.ts';
 export { migrateAll } from './migrate.ts';
-export { ensurePostgres, withDatabase, type RunningPostgres } from './postgres/postgres.ts';
+export {
+  EmbeddedPostgresError,
+  ensurePostgres,
+  withDatabase,
+  type RunningPostgres,
+} from './postgres/postgres.ts';
+export { createSupervisor, onStopSignals, withTimeout, type Supervisor } from './process/supervisor.ts';
+export {
+  grantRoleLogins,
+  roleLoginsFromEnv,
+  scramVerifier,
+  type RoleLogins,
+} from './postgres/role-logins.ts';
 export { pidAlive } from './process/pid-alive.ts';
 export { repoRoot } from './repo-root.ts';
 export { SUBGRAPHS } from './subgraphs.ts';

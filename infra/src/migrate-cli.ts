@@ -1,8 +1,13 @@
-// `npm run migrate`: applies every subgraph's migrations to DATABASE_URL (or the embedded PostgreSQL).
-import { migrateAll } from './migrate.ts';
-import { ensurePostgres } from './postgres/postgres.ts';
-import { repoRoot } from './repo-root.ts';
+// `npm run migrate`: applies every subgraph's migrations to DATABASE_URL (or the embedded PostgreSQL)
+// as its user, the owner, then lets each subgraph's role log in with its <SCHEMA>_DATABASE_PASSWORD
+// (development defaults; required in production).
+import { cliDatabase } from './cli-database.ts';
+import { migrateAll, roleLoginsOrExit } from './migrate.ts';
 
-const postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log: console.log });
-await migrateAll(postgres.url, console.log);
-await postgres.stop();
+const logins = roleLoginsOrExit('migrate', process.env);
+const postgres = await cliDatabase();
+try {
+  await migrateAll(postgres.url, console.log, logins);
+} finally {
+  await postgres.stop();
+}

@@ -1,10 +1,17 @@
 import { migrateSubgraph } from '@ansinh/common';
+import { grantRoleLogins, roleLoginsFromEnv, type RoleLogins } from './postgres/role-logins.ts';
 import { SUBGRAPHS } from './subgraphs.ts';
 
-/** Applies every subgraph's pending migrations, registry first; running it again changes nothing. */
+/**
+ * Applies every subgraph's pending migrations, registry first, as DATABASE_URL's user (the owner),
+ * then lets each subgraph's role log in: with `logins` (from `<SCHEMA>_DATABASE_PASSWORD`) every role
+ * gets its password; without, only roles that cannot log in yet get the development one. Running it
+ * again changes nothing.
+ */
 export async function migrateAll(
   databaseUrl: string,
   log: (line: string) => void = () => undefined,
+  logins?: RoleLogins,
 ): Promise<void> {
   for (const subgraph of SUBGRAPHS) {
     const applied = await migrateSubgraph({
@@ -14,5 +21,27 @@ export async function migrateAll(
       migrationsPath: subgraph.migrationsPath,
     });
     log(`${subgraph.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
+  }
+  await grantRoleLogins(
+    databaseUrl,
+    SUBGRAPHS.map((subgraph) => subgraph.schema),
+    logins,
+  );
+}
+
+/**
+ * For the command-line tools: the roles' passwords from the environment, for every subgraph; a missing
+ * or bad one ends the process with the problem, before any database is touched.
+ */
+export function roleLoginsOrExit(command: string, env: NodeJS.ProcessEnv): RoleLogins {
+  try {
+    return roleLoginsFromEnv(
+      command,
+      SUBGRAPHS.map((subgraph) => subgraph.schema),
+      env,
+    );
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
   }
 }

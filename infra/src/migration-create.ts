@@ -1,7 +1,7 @@
 // Generates a migration for one subgraph from the difference between its entities and its
 // migrated schema: `npm run migration:create -- registry`. Review the file, add what the diff
 // cannot know (extensions, views, GiST indexes), and commit it with the snapshot.
-import { openSubgraphOrm } from '@ansinh/common';
+import { openOwnerOrm } from '@ansinh/common';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateAll } from './migrate.ts';
@@ -23,7 +23,7 @@ await admin.query(`create database ${scratch}`);
 try {
   const url = withDatabase(postgres.url, scratch);
   await migrateAll(url);
-  const orm = await openSubgraphOrm({ ...subgraph, databaseUrl: url });
+  const orm = await openOwnerOrm({ ...subgraph, databaseUrl: url });
   const result = await orm.migrator.create();
   await orm.close(true);
   console.log(result.fileName ? `created ${result.fileName}` : 'no changes');

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export type BenchResult = {
   name: string;
   /** Figures written to tests/bench/results/NAME.json (the fields the issue names). */
-  fields: Record<string, number>;
+  fields: Record<string, number | Record<string, number>>;
   /** Rows of the printed table: what, value, unit. */
   table: [string, number, string][];
   notes?: string[];

@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   stack: async () => (await import('./stack.bench.ts')).benchStack(),
   import: async () => (await import('./import.bench.ts')).benchImport(),
   search: async () => (await import('./search.bench.ts')).benchSearch(),
+  armor: async () => (await import('./armor/armor.bench.ts')).benchArmor(),
 };
 
 const name = process.argv[2];

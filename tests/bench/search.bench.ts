@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startSubgraph } from '@ansinh/common';
 import { DEMO_PASSWORD, ensureKeycloak, passwordGrant, repoRoot } from '@ansinh/infra';
 import { registrySubgraph } from '@ansinh/registry';
@@ -111,6 +112,9 @@ export async function benchSearch(): Promise<BenchResult> {
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       DATABASE_URL: database.url,
+      // migrateAll gave the role its development password; production asks for it, and for a gateway secret.
+      REGISTRY_DATABASE_PASSWORD: 'ansinh_registry',
+      SUBGRAPH_SECRET: randomBytes(24).toString('hex'),
       KEYCLOAK_URL: keycloak.url,
       PORT: '0',
     });

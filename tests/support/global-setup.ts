@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import { ensureKeycloak, ensurePostgres, migrateAll, pidAlive, repoRoot, withDatabase } from '@ansinh/infra';
+import {
+  EmbeddedPostgresError,
+  ensureKeycloak,
+  ensurePostgres,
+  migrateAll,
+  pidAlive,
+  repoRoot,
+  roleLoginsFromEnv,
+  SUBGRAPHS,
+  withDatabase,
+} from '@ansinh/infra';
 
 /**
  * Databases of one test run carry its machine and process id, so runs sharing one PostgreSQL keep
@@ -22,7 +32,15 @@ export default async function globalSetup(): Promise<void> {
   process.stderr.write(`\n[test setup] Node ${process.version}\n`);
   const keycloakStarting = ensureKeycloak({ keycloakUrl: process.env.KEYCLOAK_URL, repoRoot, log });
   keycloakStarting.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
-  const postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log });
+  const postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log }).catch(
+    (error: unknown) => {
+      // One line that says what to do, not a stack trace of the setup.
+      if (!(error instanceof EmbeddedPostgresError)) throw error;
+      process.stderr.write(`[test setup] ${error.message}\n`);
+      error.stack = error.message;
+      throw error;
+    },
+  );
   const template = `ansinh_test_template_${host}_${process.pid}`;
   const admin = new pg.Client({ connectionString: withDatabase(postgres.url, 'postgres') });
   await admin.connect();
@@ -40,7 +58,14 @@ export default async function globalSetup(): Promise<void> {
       }),
   );
   await admin.query(`create database "${template}"`);
-  await migrateAll(withDatabase(postgres.url, template), log);
+  // The subgraphs' roles are cluster-wide: their passwords are set once here, from the same
+  // variables (or development defaults) that testEnv hands the in-process subgraphs.
+  const logins = roleLoginsFromEnv(
+    'tests',
+    SUBGRAPHS.map((subgraph) => subgraph.schema),
+    process.env,
+  );
+  await migrateAll(withDatabase(postgres.url, template), log, logins);
   const keycloak = await keycloakStarting;
   process.env.ANSINH_TEST_TEMPLATE_URL = withDatabase(postgres.url, template);
   process.env.KEYCLOAK_URL = keycloak.url;

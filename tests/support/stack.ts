@@ -23,13 +23,21 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
+/**
+ * The environment of in-process services on a test database. DATABASE_URL is the owner's (the
+ * clone's); each subgraph logs in as its own role with the password the global setup gave it.
+ */
 export function testEnv(databaseUrl: string): NodeJS.ProcessEnv {
+  const passwords = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => /^[A-Z]+_DATABASE_PASSWORD$/.test(name)),
+  );
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: databaseUrl,
     KEYCLOAK_URL: process.env.KEYCLOAK_URL,
     PORT: '0',
+    ...passwords,
   };
 }
 
@@ -132,12 +140,22 @@ export type GraphQLAnswer<T = Record<string, any>> = {
 export async function graphql<T = Record<string, any>>(
   url: string,
   query: string,
-  options: { variables?: Record<string, unknown>; token?: string; authorization?: string } = {},
+  options: {
+    variables?: Record<string, unknown>;
+    token?: string;
+    authorization?: string;
+    /** Extra headers, such as the gateway's credential for a subgraph's `_entities` (gatewayCredentialHeaders()). */
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<GraphQLAnswer<T>> {
   const authorization = options.authorization ?? (options.token ? `Bearer ${options.token}` : undefined);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(authorization ? { authorization } : {}),
+      ...options.headers,
+    },
     body: JSON.stringify({ query, variables: options.variables ?? {} }),
   });
   const body = (await response.json()) as Omit<GraphQLAnswer<T>, 'status'>;

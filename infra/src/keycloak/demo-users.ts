@@ -69,6 +69,21 @@ export const DEMO_USERS: readonly DemoUser[] = [
     roles: ['officer', 'payer'],
     displayName: 'Xã Quang Vĩnh',
   },
+  // One role alone, so that what an analyst or an auditor reads can be tested without other roles on top.
+  {
+    username: 'phantich.42',
+    unitCode: '42',
+    unitLevel: 'province',
+    roles: ['analyst'],
+    displayName: 'Phân tích Hà Tĩnh',
+  },
+  {
+    username: 'kiemtoan.42',
+    unitCode: '42',
+    unitLevel: 'province',
+    roles: ['auditor'],
+    displayName: 'Kiểm toán Hà Tĩnh',
+  },
 ];
 
 /** Confidential client of the provincial one-stop system (client credentials); dev realm secret. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { currentMonth } from '@ansinh/common';
+import { gatewayCredentialHeaders } from '@ansinh/common/graphql';
 import {
   dataStatements,
   graphql,
@@ -40,17 +41,20 @@ describe('approvals subgraph on PostgreSQL', () => {
     const ids = await personIds(50);
     await graphql(seeded.subgraph.url, ENTITIES, {
       token,
+      headers: gatewayCredentialHeaders(),
       variables: { representations: [{ __typename: 'Person', id: ids[0] }] },
     }); // warm-up
     statements.length = 0;
     await graphql(seeded.subgraph.url, ENTITIES, {
       token,
+      headers: gatewayCredentialHeaders(),
       variables: { representations: ids.slice(0, 2).map((id) => ({ __typename: 'Person', id })) },
     });
     const forTwo = statements.length;
     statements.length = 0;
     const answer = await graphql(seeded.subgraph.url, ENTITIES, {
       token,
+      headers: gatewayCredentialHeaders(),
       variables: { representations: ids.map((id) => ({ __typename: 'Person', id })) },
     });
     expect(answer.errors).toBeUndefined();

@@ -4,3 +4,19 @@ export { arrayLiteral } from './db/array-literal.ts';
 export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
 export { ACTOR_SETTINGS, SCOPE_SETTING, subgraphRole, type Actor } from './scope/row-level-security.ts';
 export { todayInVietnam } from './time/today.ts';
+export {
+  checkIdentifier,
+  cleanText,
+  TEXT_LIMITS,
+  UNIT_CODE_FORMAT,
+  UUID_FORMAT,
+  type TextKind,
+  type TextResult,
+  type TextRule,
+} from './text/text-policy.ts';
+export {
+  csvField,
+  isNeutralizedFormula,
+  neutralizeFormula,
+  spreadsheetValue,
+} from './text/spreadsheet-cell.ts';

@@ -1,3 +1,4 @@
+import { gatewayCredentialHeaders } from '@ansinh/common/graphql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   dataStatements,
@@ -131,7 +132,11 @@ describe('registry subgraph on PostgreSQL', () => {
           }
         }
       `,
-      { token, variables: { representations: [{ __typename: 'Person', id: otherId }] } },
+      {
+        token,
+        variables: { representations: [{ __typename: 'Person', id: otherId }] },
+        headers: gatewayCredentialHeaders(),
+      },
     );
     expect(byEntities.data?._entities).toEqual([null]);
     expect(byEntities.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -148,7 +153,11 @@ describe('registry subgraph on PostgreSQL', () => {
           }
         }
       `,
-      { token, variables: { representations: [{ __typename: 'Person', id: ownId }] } },
+      {
+        token,
+        variables: { representations: [{ __typename: 'Person', id: ownId }] },
+        headers: gatewayCredentialHeaders(),
+      },
     );
     expect(own.errors).toBeUndefined();
     expect(own.data!._entities[0].fullName).toEqual(expect.any(String));

@@ -1,7 +1,21 @@
-/** What a user may do; each action is granted to some Keycloak realm roles. */
+/**
+ * What a user may do; each action is granted to some Keycloak realm roles. The `*:read-*` actions
+ * guard single fields (SDL `@sensitive(action: …)`), on top of the read action of their type; the
+ * matrix and the reason for every grant are in docs/security/field-access.md.
+ */
 export const PERMISSIONS = {
   'unit:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
   'person:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
+  /** Name, date of birth, CCCD and old CMND: who the person is. Analysts work on figures without them. */
+  'person:read-identity': ['officer', 'approver', 'payer', 'auditor', 'integration', 'admin'],
+  /** Phone and address: how to reach the person; auditors and analysts never need to. */
+  'person:read-contact': ['officer', 'approver', 'payer', 'integration', 'admin'],
+  /** Account numbers and holder names: where the money goes. */
+  'account:read-number': ['officer', 'payer', 'auditor', 'admin'],
+  /** Before/after values of the change history (its who/when stays under person:read). */
+  'history:read-values': ['officer', 'auditor', 'admin'],
+  /** Policy groups, which can reveal HIV status (5.3, 5.8): confidential. */
+  'entitlement:read-confidential': ['officer', 'approver', 'admin'],
   'person:write': ['officer', 'integration', 'admin'],
   /** Deciding a duplicate warning: the commune, or the district when the two records lie in two communes. */
   'duplicate:decide': ['officer', 'approver', 'admin'],
@@ -11,6 +25,10 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;
+
+export function isAction(name: string): name is Action {
+  return Object.hasOwn(PERMISSIONS, name);
+}
 
 export function rolesAllow(roles: readonly string[], action: Action): boolean {
   const granted: readonly string[] = PERMISSIONS[action];

@@ -40,4 +40,20 @@ describe('Session', () => {
       expect.objectContaining({ code: 'UNAUTHENTICATED' }),
     );
   });
+
+  it('grants a field action when any role of the user does, and names the field when it refuses', () => {
+    const payer = Session.of({ ...commune, roles: ['payer'] }, '42.436.18073');
+    expect(payer.allows('account:read-number')).toBe(true);
+    expect(payer.allows('history:read-values')).toBe(false);
+    expect(() => payer.assertField('history:read-values', 'before')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN', message: expect.stringContaining('"before"') }),
+    );
+    expect(
+      Session.of({ ...commune, roles: ['analyst', 'auditor'] }, '42').allows('history:read-values'),
+    ).toBe(true);
+    expect(Session.anonymous().allows('person:read-identity')).toBe(false);
+    expect(() => Session.anonymous().assertField('person:read-identity', 'citizenId')).toThrow(
+      expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+    );
+  });
 });

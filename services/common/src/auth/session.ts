@@ -48,6 +48,21 @@ export class Session {
     return this.scopePath;
   }
 
+  /** Whether a role of the logged-in user grants `action` (no scope check: for fields of records already in scope). */
+  allows(action: Action): boolean {
+    return this.principal !== undefined && rolesAllow(this.principal.roles, action);
+  }
+
+  /** Throws unless a role of the user grants `action` on a field of a record already in scope. */
+  assertField(action: Action, field: string): void {
+    this.requirePrincipal();
+    if (!this.allows(action)) {
+      throw forbidden(
+        `Tài khoản của bạn không được xem thông tin "${field}" (quyền ${action}); liên hệ quản trị viên nếu công việc cần.`,
+      );
+    }
+  }
+
   /** Throws unless `action` is allowed on the unit at `unitPath`. */
   assertOnUnit(action: Action, unitPath: string | undefined): void {
     const scope = this.assert(action);

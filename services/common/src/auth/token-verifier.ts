@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { AppError } from '../errors/app-error.ts';
 
 export const UNIT_LEVELS = ['province', 'district', 'commune'] as const;
@@ -42,26 +42,85 @@ export function principalFromClaims(claims: AnsinhClaims): Principal {
   };
 }
 
+/** Longest access token accepted: Keycloak's are 1–3 KB; anything far longer is refused unread. */
+const MAX_TOKEN_LENGTH = 16 * 1024;
+/** Largest key set read from the identity provider. */
+const MAX_JWKS_BYTES = 1024 * 1024;
+
+const KEYS_UNAVAILABLE_MESSAGE =
+  'Không kiểm tra được mã truy cập vì máy chủ đăng nhập tạm thời không truy cập được. Vui lòng thử lại sau (identity provider unreachable).';
+
+/** The realm's keys could not be fetched, and none fetched earlier can be used instead. */
+export class KeysUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the identity provider keys (JWKS) could not be fetched', { cause });
+    this.name = 'KeysUnavailableError';
+  }
+}
+
+export type TokenVerifierOptions = {
+  issuer: string;
+  audience: string;
+  /**
+   * Where the realm's keys are fetched, when the services reach Keycloak at another address than
+   * the issuer the tokens carry (behind a proxy, in containers). Defaults to the issuer's.
+   */
+  jwksUrl?: string;
+  /** Keys older than this are refetched in the background, still serving meanwhile (ms). */
+  cacheMaxAge?: number;
+  /** At most one fetch per this period after a failure, or for a key id the set does not have (ms). */
+  cooldown?: number;
+  /**
+   * How long the last keys fetched keep verifying tokens while Keycloak cannot be reached (ms):
+   * long enough for every token already issued to expire, short enough that a withdrawn key ends.
+   */
+  maxStale?: number;
+  /** Bound of one key fetch (ms). */
+  fetchTimeout?: number;
+  /** Told about every failed key fetch (for a log line); the verifier itself carries on. */
+  onKeyFetchError?: (error: unknown) => void;
+};
+
+type KeySet = { resolve: ReturnType<typeof createLocalJWKSet>; fetchedAt: number };
+
 /**
- * Verifies Keycloak access tokens against the realm's JWKS (fetched once, cached, refetched when
- * an unknown key id shows up after a key rotation), checking signature, issuer, audience and expiry.
+ * Verifies Keycloak access tokens against the realm's JWKS, checking signature, issuer, audience
+ * and expiry. Keys are fetched once and refreshed in the background when old or when an unknown
+ * key id shows up (a key rotation). When Keycloak cannot be reached, the last keys fetched keep
+ * serving for `maxStale`, so tokens already issued keep working through an outage; a token whose
+ * key is not among them is refused with a clear UNAUTHENTICATED error, never a server error.
  */
 export class TokenVerifier {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUrl: URL;
-  readonly #keys: ReturnType<typeof createRemoteJWKSet>;
+  readonly #cacheMaxAge: number;
+  readonly #cooldown: number;
+  readonly #maxStale: number;
+  readonly #fetchTimeout: number;
+  readonly #onKeyFetchError: (error: unknown) => void;
+  #keys: KeySet | undefined;
+  #pending: Promise<KeySet> | undefined;
+  #lastAttemptAt = Number.NEGATIVE_INFINITY;
+  #lastAttemptFailed = false;
 
-  constructor(options: { issuer: string; audience: string }) {
+  constructor(options: TokenVerifierOptions) {
     this.issuer = options.issuer;
     this.audience = options.audience;
-    this.jwksUrl = new URL(`${options.issuer}/protocol/openid-connect/certs`);
-    this.#keys = createRemoteJWKSet(this.jwksUrl, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    this.jwksUrl = new URL(options.jwksUrl ?? `${options.issuer}/protocol/openid-connect/certs`);
+    this.#cacheMaxAge = options.cacheMaxAge ?? 10 * 60_000;
+    this.#cooldown = options.cooldown ?? 30_000;
+    this.#maxStale = options.maxStale ?? 60 * 60_000;
+    this.#fetchTimeout = options.fetchTimeout ?? 3000;
+    this.#onKeyFetchError = options.onKeyFetchError ?? (() => undefined);
   }
 
   async verify(token: string): Promise<Principal> {
+    if (token.length > MAX_TOKEN_LENGTH) {
+      throw new AppError('UNAUTHENTICATED', 'Mã truy cập không hợp lệ (token too long).');
+    }
     try {
-      const { payload } = await jwtVerify<AnsinhClaims>(token, this.#keys, {
+      const { payload } = await jwtVerify<AnsinhClaims>(token, (header, jws) => this.#keyFor(header, jws), {
         issuer: this.issuer,
         audience: this.audience,
         algorithms: ['RS256', 'PS256', 'ES256'],
@@ -71,6 +130,8 @@ export class TokenVerifier {
       return principalFromClaims(payload);
     } catch (error) {
       if (error instanceof AppError) throw error;
+      if (error instanceof KeysUnavailableError)
+        throw new AppError('UNAUTHENTICATED', KEYS_UNAVAILABLE_MESSAGE);
       if (error instanceof errors.JWTExpired) {
         throw new AppError(
           'UNAUTHENTICATED',
@@ -81,6 +142,15 @@ export class TokenVerifier {
         throw new AppError(
           'UNAUTHENTICATED',
           `Mã truy cập không dành cho hệ thống này (token ${error.claim} check failed).`,
+        );
+      }
+      if (error instanceof errors.JWKSNoMatchingKey && this.#lastAttemptFailed) {
+        throw new AppError('UNAUTHENTICATED', KEYS_UNAVAILABLE_MESSAGE);
+      }
+      if (error instanceof errors.JWKSNoMatchingKey) {
+        throw new AppError(
+          'UNAUTHENTICATED',
+          'Mã truy cập không được ký bởi máy chủ đăng nhập của hệ thống (unknown signing key).',
         );
       }
       if (error instanceof errors.JOSEError) {
@@ -94,10 +164,80 @@ export class TokenVerifier {
   async reachable(): Promise<boolean> {
     try {
       const response = await fetch(this.jwksUrl, { signal: AbortSignal.timeout(2000) });
+      await response.body?.cancel();
       return response.ok;
     } catch {
       return false;
     }
+  }
+
+  async #keyFor(...args: Parameters<KeySet['resolve']>) {
+    const now = Date.now();
+    let keys = this.#keys;
+    if (!keys || now - keys.fetchedAt > this.#maxStale) {
+      // Nothing usable to fall back on: this request waits for the fetch (bounded by its timeout).
+      keys = await this.#refresh();
+    } else if (now - keys.fetchedAt > this.#cacheMaxAge && this.#mayFetch(now)) {
+      // Old but usable: keep serving them while newer ones are fetched.
+      this.#refresh().catch(() => undefined);
+    }
+    try {
+      return await keys.resolve(...args);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.#mayFetch(now)) throw error;
+      // An unknown key id: Keycloak may have rotated its keys since the last fetch.
+      return (await this.#refresh()).resolve(...args);
+    }
+  }
+
+  #mayFetch(now: number): boolean {
+    return now - this.#lastAttemptAt > this.#cooldown;
+  }
+
+  /** One fetch at a time; a failure keeps the keys held so far and is reported as KeysUnavailableError. */
+  #refresh(): Promise<KeySet> {
+    this.#pending ??= (async () => {
+      this.#lastAttemptAt = Date.now();
+      try {
+        const jwks = await this.#fetchJwks();
+        const keys = { resolve: createLocalJWKSet(jwks), fetchedAt: Date.now() };
+        this.#keys = keys;
+        this.#lastAttemptFailed = false;
+        return keys;
+      } catch (error) {
+        this.#lastAttemptFailed = true;
+        try {
+          this.#onKeyFetchError(error);
+        } catch {
+          // A failing log line must not change the answer.
+        }
+        throw new KeysUnavailableError(error);
+      } finally {
+        this.#pending = undefined;
+      }
+    })();
+    return this.#pending;
+  }
+
+  async #fetchJwks(): Promise<JSONWebKeySet> {
+    const response = await fetch(this.jwksUrl, {
+      signal: AbortSignal.timeout(this.#fetchTimeout),
+      redirect: 'manual',
+      headers: { accept: 'application/json, application/jwk-set+json' },
+    });
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new Error(`JWKS answered HTTP ${response.status}`);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of response.body ?? []) {
+      size += chunk.byteLength;
+      // Leaving the loop by a throw cancels the rest of the body.
+      if (size > MAX_JWKS_BYTES) throw new Error(`JWKS larger than ${MAX_JWKS_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as JSONWebKeySet;
   }
 }
 

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { DATABASE_UNAVAILABLE_MESSAGE, databaseUnavailable } from '../db/database-unavailable.ts';
 import { AppError } from './app-error.ts';
 
 const PASSTHROUGH_CODES = new Set([
@@ -15,6 +16,7 @@ const PASSTHROUGH_CODES = new Set([
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 /**
@@ -36,6 +38,14 @@ export function createErrorFormatter(logger: Logger) {
     if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
+    }
+    if (databaseUnavailable(original)) {
+      logger.warn({ error: loggableError(original), path: formatted.path }, 'database unavailable');
+      return {
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      };
     }
     logger.error(
       { error: loggableError(original), path: formatted.path },

@@ -21,7 +21,7 @@ describe('depthLimit', () => {
     `);
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toContain('4 cấp, tối đa 3');
-    expect(errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errors[0]!.extensions.code).toBe('QUERY_TOO_COMPLEX');
   });
 
   // 2^39 walks without memoisation: this would not finish within the test timeout.

@@ -7,17 +7,35 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { EntityManager, EntitySchema, MikroORM } from '@mikro-orm/postgresql';
 import type { DocumentNode } from 'graphql';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import { Session } from '../auth/session.ts';
 import { bearerToken, TokenVerifier } from '../auth/token-verifier.ts';
-import { baseEnvSchema, issuerOf, parseEnv, port } from '../config/env.ts';
+import { baseEnvSchema, databasePasswordOf, parseEnv, port, tokenVerifierOptions } from '../config/env.ts';
 import { openSubgraphOrm } from '../db/orm.ts';
+import { databaseUnavailable, databaseUnavailableError } from '../db/database-unavailable.ts';
 import { unitPathOf } from '../db/unit-scope.ts';
 import { AppError, toGraphQLError } from '../errors/app-error.ts';
-import { createErrorFormatter } from '../errors/format-error.ts';
+import { createErrorFormatter, loggableError } from '../errors/format-error.ts';
 import { guardResolvers } from '../graphql/guard-resolvers.ts';
+import { defaultIntrospection, DEVELOPMENT_SUBGRAPH_SECRET, exposurePlugin } from '../graphql/exposure.ts';
+import { formatLimitError } from '../graphql/limit-error.ts';
+import {
+  operationLimitRules,
+  operationLimitsPlugin,
+  tokenLimitParseOptions,
+} from '../graphql/operation-limits.ts';
 import { scopeSessionContext } from '../scope/row-level-security.ts';
-import { graphqlRequestListener, sendJson, type Route } from '../http/graphql-http.ts';
+import { argumentTextPlugin } from '../text/argument-text.ts';
+import { refuseMalformedRepresentations } from '../text/identifier-argument.ts';
+import {
+  graphqlRequestListener,
+  hardenHttpServer,
+  httpLimitsEnv,
+  httpLimitsOf,
+  sendJson,
+  type Route,
+} from '../http/graphql-http.ts';
 import { createLogger } from '../logging/logger.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 
@@ -54,7 +72,45 @@ export type RunningSubgraph = {
   stop(): Promise<void>;
 };
 
-export const subgraphEnvSchema = (defaultPort: number) => baseEnvSchema.extend({ PORT: port(defaultPort) });
+const limit = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * A subgraph's variables. The operation limits are a second wall behind the gateway's, wider than
+ * its (the gateway's query plans add `__typename`, keys and one level for `_entities`), and named
+ * apart from the gateway's because local runs give both the same environment.
+ */
+export const subgraphEnvSchema = (defaultPort: number) =>
+  baseEnvSchema
+    .extend({
+      PORT: port(defaultPort),
+      /** Shared with the gateway, which presents it for `_service` and `_entities`. */
+      SUBGRAPH_SECRET: z.string().min(32).optional(),
+      INTROSPECTION: z.enum(['all', 'signed-in', 'off']).optional(),
+      SUBGRAPH_MAX_QUERY_DEPTH: limit(16, 2, 100),
+      SUBGRAPH_MAX_QUERY_ALIASES: limit(300, 0, 10_000),
+      SUBGRAPH_MAX_QUERY_TOKENS: limit(30_000, 100, 1_000_000),
+      SUBGRAPH_MAX_QUERY_DIRECTIVES: limit(100, 0, 10_000),
+      SUBGRAPH_MAX_QUERY_COST: limit(1_000_000, 1, 1_000_000_000),
+      SUBGRAPH_QUERY_COST_DEFAULT_LIST_SIZE: limit(10, 1, 10_000),
+      SUBGRAPH_MAX_ENTITY_REPRESENTATIONS: limit(10_000, 1, 1_000_000),
+      ...httpLimitsEnv,
+    })
+    .superRefine((config, context) => {
+      if (config.NODE_ENV === 'production' && !config.SUBGRAPH_SECRET)
+        context.addIssue({
+          code: 'custom',
+          path: ['SUBGRAPH_SECRET'],
+          message: 'is required in production (at least 32 characters, the same as the gateway’s)',
+        });
+    })
+    .transform((config) => ({
+      ...config,
+      SUBGRAPH_SECRET: config.SUBGRAPH_SECRET ?? DEVELOPMENT_SUBGRAPH_SECRET,
+      INTROSPECTION: config.INTROSPECTION ?? defaultIntrospection(config.NODE_ENV),
+    }));
+
+export type SubgraphConfig = z.infer<ReturnType<typeof subgraphEnvSchema>>;
 
 /**
  * Starts one subgraph: validated config, its MikroORM, token verification, `/graphql`, `/health`
@@ -70,27 +126,71 @@ export async function startSubgraph<TContext extends BaseContext>(
   const orm = await openSubgraphOrm({
     schema: definition.schema,
     databaseUrl: config.DATABASE_URL,
+    databasePassword: databasePasswordOf(definition.name, config, definition.schema),
     entities: definition.entities,
     migrationsPath: definition.migrationsPath,
     logger,
     ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}),
   });
-  const verifier = new TokenVerifier({ issuer: issuerOf(config), audience: config.OIDC_AUDIENCE });
+  const verifier = new TokenVerifier({
+    ...tokenVerifierOptions(config),
+    onKeyFetchError: (error) =>
+      logger.warn(
+        { error: loggableError(error) },
+        'identity provider keys not fetched; serving the cached ones',
+      ),
+  });
 
   const httpServer = createServer();
+  const httpLimits = httpLimitsOf(config);
+  hardenHttpServer(httpServer, httpLimits);
+  const formatErrors = createErrorFormatter(logger);
   const server = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema([
-      {
-        typeDefs: definition.typeDefs,
-        resolvers: guardResolvers(definition.typeDefs, definition.resolvers) as GraphQLResolverMap<TContext>,
-      },
-    ]),
-    formatError: createErrorFormatter(logger),
+    schema: refuseMalformedRepresentations(
+      buildSubgraphSchema([
+        {
+          typeDefs: definition.typeDefs,
+          resolvers: guardResolvers(
+            definition.typeDefs,
+            definition.resolvers,
+          ) as GraphQLResolverMap<TContext>,
+        },
+      ]),
+    ),
+    formatError: (formatted, error) => {
+      const refusal = formatLimitError(error);
+      return refusal ? { ...formatted, ...refusal } : formatErrors(formatted, error);
+    },
     includeStacktraceInErrorResponses: false,
+    // Who may introspect is decided per caller by the exposure plugin, not by Apollo's NODE_ENV default.
+    introspection: true,
+    parseOptions: tokenLimitParseOptions(config.SUBGRAPH_MAX_QUERY_TOKENS),
+    validationRules: operationLimitRules({
+      maxDepth: config.SUBGRAPH_MAX_QUERY_DEPTH,
+      maxAliases: config.SUBGRAPH_MAX_QUERY_ALIASES,
+      maxDirectives: config.SUBGRAPH_MAX_QUERY_DIRECTIVES,
+    }),
     // Our main() drains and closes the database pool itself; Apollo's own handler would re-raise the signal.
     stopOnTerminationSignals: false,
     // No Apollo Studio: federated traces would only cost time.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      argumentTextPlugin<TContext>(),
+      exposurePlugin<TContext>({
+        introspection: config.INTROSPECTION,
+        signedIn: (context) => context.session.isAuthenticated,
+        gatewaySecret: config.SUBGRAPH_SECRET,
+      }),
+      operationLimitsPlugin<TContext>({
+        maxDepth: config.SUBGRAPH_MAX_QUERY_DEPTH,
+        maxAliases: config.SUBGRAPH_MAX_QUERY_ALIASES,
+        maxDirectives: config.SUBGRAPH_MAX_QUERY_DIRECTIVES,
+        maxCost: config.SUBGRAPH_MAX_QUERY_COST,
+        defaultListSize: config.SUBGRAPH_QUERY_COST_DEFAULT_LIST_SIZE,
+        maxRepresentations: config.SUBGRAPH_MAX_ENTITY_REPRESENTATIONS,
+      }),
+    ],
   });
   await server.start();
 
@@ -110,14 +210,20 @@ export async function startSubgraph<TContext extends BaseContext>(
 
   httpServer.on(
     'request',
-    graphqlRequestListener(server, context, {
-      ...definition.routes?.(context),
-      '/health': (_request, response) => sendJson(response, 200, { status: 'ok' }),
-      '/ready': async (_request, response) => {
-        const [database, jwks] = await Promise.all([databaseReachable(orm), verifier.reachable()]);
-        sendJson(response, database && jwks ? 200 : 503, { database, jwks });
+    graphqlRequestListener(
+      server,
+      context,
+      {
+        ...definition.routes?.(context),
+        '/health': (_request, response) => sendJson(response, 200, { status: 'ok' }),
+        '/ready': async (_request, response) => {
+          const [database, jwks] = await Promise.all([databaseReachable(orm), verifier.reachable()]);
+          sendJson(response, database && jwks ? 200 : 503, { database, jwks });
+        },
       },
-    }),
+      undefined,
+      { logger, limits: httpLimits },
+    ),
   );
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const { port: boundPort } = httpServer.address() as AddressInfo;
@@ -147,6 +253,7 @@ async function sessionOf(
     return Session.of(principal, await unitPathOf(em, principal.unitCode));
   } catch (error) {
     if (error instanceof AppError) throw toGraphQLError(error, { httpStatus: true });
+    if (databaseUnavailable(error)) throw databaseUnavailableError();
     throw error;
   }
 }
@@ -164,5 +271,5 @@ async function databaseReachable(orm: MikroORM): Promise<boolean> {
 export function runSubgraphMain<TContext extends BaseContext>(
   definition: SubgraphDefinition<TContext>,
 ): Promise<void> {
-  return runUntilSignal(() => startSubgraph(definition, process.env));
+  return runUntilSignal(() => startSubgraph(definition, process.env), { name: definition.name });
 }

@@ -1,5 +1,6 @@
 import { paymentProviderOf, type PaymentProvider } from '../code-lists/payment-providers.ts';
-import { normalizeText, parsePhone, type FieldProblem } from '../persons/person.rules.ts';
+import { parsePhone } from '../persons/person.rules.ts';
+import { fieldText, type FieldProblem } from '../text/field-text.ts';
 import { foldText } from '../text/fold-text.ts';
 
 export type PaymentAccountInput = {
@@ -29,19 +30,27 @@ export function validatePaymentAccount(
   personName: string,
 ): { account: ValidPaymentAccount } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const provider = paymentProviderOf(input.providerCode);
-  if (!provider) {
+  const text = (field: 'providerCode' | 'accountNumber' | 'holderName', value: string): string | null => {
+    const cleaned = fieldText(field, value);
+    if (typeof cleaned === 'string') return cleaned;
+    problems.push(cleaned);
+    return null;
+  };
+  const providerCode = text('providerCode', input.providerCode);
+  const provider = providerCode === null ? undefined : paymentProviderOf(providerCode);
+  if (providerCode !== null && !provider) {
     problems.push({
       field: 'providerCode',
-      message: `Không có ngân hàng / ví điện tử / Mobile Money "${input.providerCode}" trong danh mục.`,
+      message: `Không có ngân hàng / ví điện tử / Mobile Money "${providerCode}" trong danh mục.`,
     });
   }
-  let accountNumber = input.accountNumber.replace(/[\s.-]/g, '');
-  if (provider?.kind === 'bank') {
+  const accountText = text('accountNumber', input.accountNumber);
+  let accountNumber = accountText?.replace(/[\s.-]/g, '') ?? '';
+  if (accountText !== null && provider?.kind === 'bank') {
     if (!/^\d{6,19}$/.test(accountNumber)) {
       problems.push({ field: 'accountNumber', message: 'Số tài khoản ngân hàng phải gồm 6 đến 19 chữ số.' });
     }
-  } else if (provider) {
+  } else if (accountText !== null && provider) {
     const phone = parsePhone(accountNumber);
     if (typeof phone === 'string') accountNumber = phone;
     else
@@ -50,9 +59,10 @@ export function validatePaymentAccount(
         message: 'Số ví / Mobile Money phải là số điện thoại 10 chữ số.',
       });
   }
-  const holderName = input.holderName ? normalizeText(input.holderName) : personName;
-  if (!holderName) problems.push({ field: 'holderName', message: 'Tên chủ tài khoản không được để trống.' });
-  if (problems.length || !provider) return { problems };
+  const holderName = input.holderName ? text('holderName', input.holderName) : personName;
+  if (holderName === '')
+    problems.push({ field: 'holderName', message: 'Tên chủ tài khoản không được để trống.' });
+  if (problems.length || !provider || holderName === null) return { problems };
   return {
     account: {
       provider,

@@ -3,7 +3,7 @@ import { AppError, badInput, forbidden, notFound, SUBTREE_UNIT_CODES, type Sessi
 import { PaymentAccount } from '../accounts/payment-account.entity.ts';
 import { Person } from '../persons/person.entity.ts';
 import { holdsActiveEntitlement } from '../persons/person.repository.ts';
-import { normalizeText } from '../persons/person.rules.ts';
+import { fieldText } from '../text/field-text.ts';
 import { DuplicateWarning } from './duplicate-warning.entity.ts';
 
 const FILLED_FROM_DUPLICATE = [
@@ -24,6 +24,14 @@ async function openWarning(em: EntityManager, session: Session, id: string): Pro
     throw new AppError('CONFLICT', 'Cảnh báo này đã được xử lý.', { field: 'id' });
   }
   return warning;
+}
+
+/** The official's note on a decision, through the text policy; an empty note is none. */
+function noteOf(note: string | null | undefined): string | null {
+  if (!note) return null;
+  const cleaned = fieldText('note', note);
+  if (typeof cleaned !== 'string') throw badInput(cleaned.field, cleaned.message);
+  return cleaned || null;
 }
 
 function decide(
@@ -47,8 +55,9 @@ export async function dismissDuplicate(
   id: string,
   note: string | null | undefined,
 ): Promise<DuplicateWarning> {
+  const decisionNote = noteOf(note);
   const warning = await openWarning(em, session, id);
-  decide(warning, session, 'dismissed', note ? normalizeText(note) : null);
+  decide(warning, session, 'dismissed', decisionNote);
   await em.flush();
   return warning;
 }
@@ -64,6 +73,7 @@ export async function mergeDuplicate(
   id: string,
   note: string | null | undefined,
 ): Promise<DuplicateWarning> {
+  const decisionNote = noteOf(note);
   const warning = await openWarning(em, session, id);
   const [duplicate, kept] = await Promise.all([
     em.findOne(Person, { id: warning.personId }),
@@ -105,7 +115,7 @@ export async function mergeDuplicate(
     }
     await tx.nativeDelete(Person, { id: duplicate.id });
     const decided = await tx.findOneOrFail(DuplicateWarning, { id });
-    decide(decided, session, 'merged', note ? normalizeText(note) : null);
+    decide(decided, session, 'merged', decisionNote);
   });
   return em.refreshOrFail(warning);
 }

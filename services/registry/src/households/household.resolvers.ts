@@ -1,7 +1,16 @@
-import { notFound } from '@ansinh/common';
+import { badInput, notFound } from '@ansinh/common';
 import type { Resolvers, PovertyStatus } from '../generated/resolvers-types.ts';
 import { checkedId, lower, upper } from '../persons/person.resolvers.ts';
 import { createHousehold, setHouseholdMember, updateHousehold } from './household.service.ts';
+
+// Household is not an entity (no @key): the gateway never asks for one, so a representation of it is a
+// caller's mistake, answered as such rather than as an internal error. (The generated types know no
+// __resolveReference on a type without @key, hence the spread.)
+const notAnEntity = {
+  __resolveReference: (): never => {
+    throw badInput('representations', 'Hộ gia đình không tra cứu được qua _entities.');
+  },
+};
 
 export const householdResolvers = {
   Query: {
@@ -34,6 +43,7 @@ export const householdResolvers = {
       ),
   },
   Household: {
+    ...notAnEntity,
     residenceUnit: async (household, _args, context) =>
       (await context.loaders.unitByCode.load(household.residenceUnitCode))!,
     head: (household, _args, context) =>

@@ -4,7 +4,7 @@ import { AppError, badInput, notFound, todayInVietnam, type Session } from '@ans
 import { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
 import { Person } from '../persons/person.entity.ts';
 import { writablePerson } from '../persons/person.service.ts';
-import { normalizeText } from '../persons/person.rules.ts';
+import { fieldText } from '../text/field-text.ts';
 import { Household } from './household.entity.ts';
 
 export type HouseholdInput = {
@@ -14,6 +14,16 @@ export type HouseholdInput = {
   povertyStatus?: Household['povertyStatus'] | null | undefined;
   povertyYear?: number | null | undefined;
 };
+
+const UNIT_CODE = /^\d{5}$/;
+
+/** An address as given: cleaned by the text policy, null when empty; refused as bad input otherwise. */
+function addressOf(address: string | null | undefined): string | null {
+  if (!address) return null;
+  const cleaned = fieldText('address', address);
+  if (typeof cleaned !== 'string') throw badInput(cleaned.field, cleaned.message);
+  return cleaned || null;
+}
 
 function checkPoverty(
   status: Household['povertyStatus'],
@@ -36,8 +46,13 @@ export async function createHousehold(
   today = new Date(),
 ): Promise<Household> {
   session.assert('person:write');
-  const code = normalizeText(input.code);
-  if (!code || code.length > 30) throw badInput('code', 'Mã hộ không được để trống và tối đa 30 ký tự.');
+  const code = fieldText('householdCode', input.code, 'code');
+  if (typeof code !== 'string') throw badInput(code.field, code.message);
+  if (!code) throw badInput('code', 'Mã hộ không được để trống.');
+  const address = addressOf(input.address);
+  if (!UNIT_CODE.test(input.residenceUnitCode)) {
+    throw badInput('residenceUnitCode', 'Mã xã phải gồm đúng 5 chữ số.');
+  }
   const unit = await em.findOne(AdministrativeUnit, { code: input.residenceUnitCode, validTo: null });
   if (!unit || unit.level !== 'commune') {
     throw badInput('residenceUnitCode', `Không tìm thấy xã/phường có mã "${input.residenceUnitCode}".`);
@@ -48,7 +63,7 @@ export async function createHousehold(
   const household = em.create(Household, {
     code,
     residenceUnitCode: unit.code,
-    address: input.address ? normalizeText(input.address) : null,
+    address,
     povertyStatus,
     povertyYear: input.povertyYear ?? null,
   });
@@ -77,11 +92,12 @@ export async function updateHousehold(
   input: HouseholdInput,
   today = new Date(),
 ): Promise<Household> {
+  const address = input.address !== undefined ? addressOf(input.address) : undefined;
   const household = await writableHousehold(em, session, id);
   const povertyStatus = input.povertyStatus ?? household.povertyStatus;
   const povertyYear = input.povertyYear !== undefined ? input.povertyYear : household.povertyYear;
   checkPoverty(povertyStatus, povertyYear, today);
-  if (input.address !== undefined) household.address = input.address ? normalizeText(input.address) : null;
+  if (address !== undefined) household.address = address;
   household.povertyStatus = povertyStatus;
   household.povertyYear =
     povertyStatus === 'none' && input.povertyYear === undefined ? null : (povertyYear ?? null);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { CANONICAL_FIELDS, FIELD_LABELS, fieldOfHeader, mapColumns } from './column-mapping.ts';
+import {
+  CANONICAL_FIELDS,
+  FIELD_LABELS,
+  fieldOfHeader,
+  headerRecogniser,
+  mapColumns,
+} from './column-mapping.ts';
 import { SpreadsheetError } from './spreadsheet-error.ts';
 
 describe('fieldOfHeader', () => {
@@ -97,5 +103,20 @@ describe('mapColumns', () => {
 
   it('labels every field in Vietnamese', () => {
     expect(Object.keys(FIELD_LABELS).sort()).toEqual([...CANONICAL_FIELDS].sort());
+  });
+});
+
+describe('a column of either identity number', () => {
+  it('is recognised as the header "Số CCCD/CMND" and its spellings, apart from the two fields', () => {
+    for (const header of ['Số CCCD/CMND', 'CMND/CCCD', 'Số CMND, CCCD', 'so cccd / cmnd']) {
+      const map = mapColumns(['Họ và tên', 'Ngày sinh', header]);
+      expect(map.identityColumn).toEqual({ columnIndex: 2, header });
+      expect(map.columns.map((column) => column.field)).toEqual(['fullName', 'birthDate']);
+      expect(map.ignored).toEqual([]);
+    }
+  });
+
+  it('counts for finding the header row', () => {
+    expect(headerRecogniser()('Số CCCD/CMND')).toBe(true);
   });
 });

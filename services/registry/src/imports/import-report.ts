@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { neutralizeFormula, spreadsheetValue } from '@ansinh/common/standalone';
 import type { SpreadsheetCell } from './spreadsheet-source.ts';
 
 export type ReportedRow = {
@@ -13,7 +14,9 @@ export const REPORT_PROBLEMS_HEADER = 'Lỗi';
 /**
  * The rows an import refused, as an XLSX the official can fix and upload again: the file's own
  * columns between `Dòng` (the row number in their file) and `Lỗi` (every problem of the row).
- * Streams: rows are written as they come. Resolves when the file is complete.
+ * Streams: rows are written as they come. Resolves when the file is complete. Every text cell (the file's
+ * own headers and cells, the problems that quote them) is written as a plain string, never a formula, and
+ * neutralised (neutralizeFormula) so that a spreadsheet shows `=HYPERLINK(…)` as text instead of running it.
  */
 export async function writeImportReport(
   target: string | Writable,
@@ -38,7 +41,11 @@ export async function writeImportReport(
     { width: 80 },
   ];
 
-  const headerRow = sheet.addRow([REPORT_ROW_NUMBER_HEADER, ...headers, REPORT_PROBLEMS_HEADER]);
+  const headerRow = sheet.addRow([
+    REPORT_ROW_NUMBER_HEADER,
+    ...headers.map(neutralizeFormula),
+    REPORT_PROBLEMS_HEADER,
+  ]);
   headerRow.font = { bold: true };
   headerRow.commit();
 
@@ -46,8 +53,8 @@ export async function writeImportReport(
   for await (const badRow of badRows) {
     const problems = badRow.problems.map((problem) => `${problem.column}: ${problem.message}`).join('; ');
     const cells: SpreadsheetCell[] = [badRow.rowNumber];
-    for (let i = 0; i < headers.length; i++) cells.push(badRow.cells[i] ?? null);
-    cells.push(problems);
+    for (let i = 0; i < headers.length; i++) cells.push(spreadsheetValue(badRow.cells[i] ?? null));
+    cells.push(neutralizeFormula(problems));
     const row = sheet.addRow(cells);
     badRow.cells.forEach((cell, i) => {
       if (cell instanceof Date && i < headers.length) row.getCell(i + 2).numFmt = 'dd/mm/yyyy';

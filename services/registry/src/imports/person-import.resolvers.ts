@@ -1,4 +1,4 @@
-import { badInput, type Actor } from '@ansinh/common';
+import { badInput } from '@ansinh/common';
 import type { ImportField, Resolvers } from '../generated/resolvers-types.ts';
 import { CANONICAL_FIELDS, type CanonicalField } from './column-mapping.ts';
 import { importPersons } from './person-import.service.ts';
@@ -17,7 +17,7 @@ const fieldOf = (field: ImportField): CanonicalField => {
 export const personImportResolvers = {
   Mutation: {
     importPersons: async (_parent, args, context) => {
-      const scopePath = context.session.assert('person:write');
+      context.session.assert('person:write');
       const principal = context.session.requirePrincipal();
       const upload = await context.files.open(args.file, principal.subject);
       let defaultUnitCode: string | undefined;
@@ -31,23 +31,24 @@ export const personImportResolvers = {
       } else if (principal.unitLevel === 'commune') {
         defaultUnitCode = principal.unitCode;
       }
-      const actor: Actor = { id: principal.subject, name: principal.username, unitCode: principal.unitCode };
       const report = await context.files.reserve(
         principal.subject,
         `loi-nhap-${upload.fileName.replace(/\.\w+$/, '')}.xlsx`,
       );
       try {
         const result = await importPersons({
-          databaseUrl: context.em.config.get('clientUrl')!,
+          // The request's own session: its pool, role, scope and actor (set in services/common subgraph.ts).
+          database: {
+            pool: await context.em.getConnection().getNativeClient(),
+            session: context.em.getSessionContext() ?? {},
+          },
           file: upload.path,
           fileName: upload.fileName,
           mapping: args.mapping?.map((assignment) => ({
             column: assignment.column,
             field: fieldOf(assignment.field),
           })),
-          scopePath,
           defaultUnitCode,
-          actor,
           report,
         });
         if (result.reportId) await report.commit();

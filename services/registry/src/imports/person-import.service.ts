@@ -13,9 +13,17 @@ import { holderNameMatches } from '../accounts/payment-account.rules.ts';
 import { foldText } from '../text/fold-text.ts';
 import { FIELD_LABELS, mapColumns, type CanonicalField, type ColumnAssignment } from './column-mapping.ts';
 import { writeImportReport, type ReportedRow } from './import-report.ts';
-import { NumberSet } from './number-set.ts';
+import { splitIdentityNumber } from './identity-number.ts';
 import { personRowParser, type ImportedPerson, type RowProblem } from './person-row.rules.ts';
-import { openSpreadsheet, SpreadsheetError, type SpreadsheetCell } from './spreadsheet-source.ts';
+import {
+  openSpreadsheet,
+  SpreadsheetError,
+  type SpreadsheetCell,
+  type SpreadsheetLimits,
+} from './spreadsheet-source.ts';
+
+// The CLI's --mapping file, read as the GraphQL `mapping` argument is.
+export { MappingFileError, parseMappingFile } from './mapping-file.ts';
 
 /** What an import did; the answer of `importPersons`. */
 export type PersonImportReport = {
@@ -33,17 +41,33 @@ export type PersonImportReport = {
   reportId: string | null;
 };
 
-export type PersonImportRequest = {
-  databaseUrl: string;
+/**
+ * The role and settings a request's queries run with: what `em.getSessionContext()` gives for the
+ * request's EntityManager (services/common scopeSessionContext), or scopedSession() for the CLI.
+ */
+export type ImportSession = { role?: string | undefined; variables?: Record<string, unknown> | undefined };
+
+/**
+ * Where the import writes: a connection of `pool` (the subgraph's own, whose login is the database
+ * owner or the subgraph's role), in one transaction that sets `session` first, as the request's
+ * EntityManager does for its transactions, so that row-level security holds the import to the
+ * caller's scope.
+ */
+export type ImportDatabase = { pool: pg.Pool; session: ImportSession };
+
+export type PersonImportRequest = (
+  | { database: ImportDatabase }
+  /** A pool of one connection opened for this import, with scopedSession(scopePath, actor) (CLI, benchmark). */
+  | { databaseUrl: string; scopePath: string; actor: Actor }
+) & {
   /** The spreadsheet: a path or a stream. */
   file: string | Readable;
   fileName: string;
   mapping?: readonly ColumnAssignment[] | undefined;
-  /** The caller's unit path: only communes under it may receive persons. */
-  scopePath: string;
   /** The commune of rows that give none (the caller's own commune, or one chosen in scope). */
   defaultUnitCode?: string | undefined;
-  actor: Actor;
+  /** Limits of the spreadsheet reading (DEFAULT_SPREADSHEET_LIMITS for those not given). */
+  limits?: Partial<SpreadsheetLimits> | undefined;
   /** Where to write the XLSX of rejected rows, when there are some. */
   report?: { id: string; path: string } | undefined;
   today?: Date;
@@ -126,6 +150,37 @@ function stagingRow(rowNumber: number, person: ImportedPerson): CopyValue[] {
   ];
 }
 
+/** The session of a request of `actor` scoped to `scopePath`, as services/common scopeSessionContext makes it. */
+export function scopedSession(scopePath: string, actor: Actor): ImportSession {
+  return {
+    role: subgraphRole('registry'),
+    variables: {
+      [SCOPE_SETTING]: scopePath,
+      [ACTOR_SETTINGS.id]: actor.id,
+      [ACTOR_SETTINGS.name]: actor.name,
+      [ACTOR_SETTINGS.unit]: actor.unitCode,
+    },
+  };
+}
+
+/** Sets the session's settings and role for the rest of the transaction, as MikroORM does on begin. */
+async function applySession(client: pg.ClientBase, session: ImportSession): Promise<string> {
+  const variables = Object.entries(session.variables ?? {});
+  const scopePath = session.variables?.[SCOPE_SETTING];
+  // Without a role and a scope the import would run as the login, which may bypass row-level security.
+  if (!session.role || typeof scopePath !== 'string' || scopePath === '') {
+    throw new Error('importPersons needs a scoped session: a role and ansinh.scope_path');
+  }
+  if (variables.length) {
+    await client.query(
+      `select ${variables.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
+      variables.flatMap(([name, value]) => [name, String(value)]),
+    );
+  }
+  await client.query(`set local role "${session.role.replaceAll('"', '""')}"`);
+  return scopePath;
+}
+
 /** A queue of report rows, written to the XLSX as they come so that memory stays flat. */
 function reportQueue() {
   const waiting: ReportedRow[] = [];
@@ -166,12 +221,30 @@ function reportQueue() {
  * read, or any failure, writes nothing.
  */
 export async function importPersons(request: PersonImportRequest): Promise<PersonImportReport> {
-  const id = randomUUID();
-  const client = new pg.Client({
+  if ('database' in request) return importInSession(request.database, request);
+  const pool = new pg.Pool({
     connectionString: request.databaseUrl,
     application_name: 'ansinh-person-import',
+    max: 1,
   });
-  await client.connect();
+  // A connection dropped by the server must not end the process; the query in flight fails on its own.
+  pool.on('error', () => undefined);
+  try {
+    return await importInSession({ pool, session: scopedSession(request.scopePath, request.actor) }, request);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function importInSession(
+  database: ImportDatabase,
+  request: PersonImportRequest,
+): Promise<PersonImportReport> {
+  const id = randomUUID();
+  const client = await database.pool.connect();
+  let clientBroken: Error | undefined;
+  const onClientError = (error: Error) => (clientBroken = error);
+  client.on('error', onClientError);
   const problems: PersonImportReport['problems'] = [];
   let rejected = 0;
   let reportWritten: Promise<unknown> = Promise.resolve();
@@ -183,17 +256,41 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
     stepStarted = now;
   };
   try {
+    // Everything from here runs as the request's role, under row-level security for its scope.
+    await client.query('begin');
+    const scopePath = await applySession(client, database.session);
     const { rows: communeRows } = await client.query<{ code: string }>(
       `select code from registry.administrative_units
         where valid_to is null and level = 'commune' and path <@ $1::ltree`,
-      [request.scopePath],
+      [scopePath],
     );
     const communes = new Set(communeRows.map((row) => row.code));
     const sheet = await openSpreadsheet(request.file, {
       fileName: request.fileName,
       columns: request.mapping,
+      limits: request.limits,
     });
-    const columnMap = mapColumns(sheet.headers, request.mapping);
+    const fileColumns = mapColumns(sheet.headers, request.mapping);
+    const identity = fileColumns.identityColumn;
+    const width = sheet.headers.length;
+    // A "Số CCCD/CMND" column feeds whichever of the two fields its file has no column of, through two
+    // cells added after the row's own.
+    const identityFields = identity
+      ? (['citizenId', 'oldIdNumber'] as const).filter(
+          (field) => !fileColumns.columns.some((column) => column.field === field),
+        )
+      : [];
+    const columnMap = {
+      ...fileColumns,
+      columns: [
+        ...fileColumns.columns,
+        ...identityFields.map((field) => ({
+          field,
+          columnIndex: field === 'citizenId' ? width : width + 1,
+          header: identity!.header,
+        })),
+      ],
+    };
     const mapped = new Set(columnMap.columns.map((column) => column.field));
     const columnOf = (field: CanonicalField) =>
       columnMap.columns.find((column) => column.field === field)?.header ?? FIELD_LABELS[field];
@@ -212,22 +309,23 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
       if (request.report) queue.push({ rowNumber, cells, problems: rowProblems });
     };
 
-    await client.query('begin');
     await client.query(
       `create temp table import_rows (${STAGING_COLUMNS.join(', ')}, new_id uuid not null default registry.time_ordered_uuid()) on commit drop`,
     );
-    await client.query(`grant select on import_rows to ${subgraphRole('registry')}`);
     const copy = copyRows(client, `copy import_rows (${COPY_COLUMN_NAMES}) from stdin`);
     const parse = personRowParser(columnMap, {
       today: request.today ?? new Date(),
       defaultUnitCode: request.defaultUnitCode,
     });
-    // A CCCD twice in one file is a mistake in the file: the later row is refused.
-    const citizenIdsSeen = new NumberSet();
     let rows = 0;
     for await (const row of sheet.rows) {
       rows += 1;
-      const result = parse(row.cells);
+      let cells = row.cells;
+      if (identity) {
+        const numbers = splitIdentityNumber(cells[identity.columnIndex]);
+        cells = [...cells, numbers.citizenId, numbers.oldIdNumber];
+      }
+      const result = parse(cells);
       if (!result.ok) {
         reject(row.rowNumber, row.cells, result.problems);
         continue;
@@ -243,33 +341,40 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
         ]);
         continue;
       }
-      if (person.citizenId) {
-        if (!citizenIdsSeen.add(Number(person.citizenId))) {
-          reject(row.rowNumber, row.cells, [
-            {
-              column: columnOf('citizenId'),
-              field: 'citizenId',
-              message: 'Số CCCD trùng với một dòng phía trên.',
-            },
-          ]);
-          continue;
-        }
-      }
       await copy.write(stagingRow(row.rowNumber, person));
     }
     await copy.end();
     step('read, check and COPY the rows');
     if (rows === 0) throw new SpreadsheetError('EMPTY', 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.');
 
-    // A CCCD held by a living person of another unit cannot be imported here (nor told to whom it belongs).
+    for (const duplicate of await sameFileDuplicates(client)) {
+      // Fields derived from others (the account's kind from its provider) differ with a column of the file.
+      const inFile = duplicate.differences.filter((field) => mapped.has(field));
+      const differing = inFile.length ? inFile : duplicate.differences;
+      const columns = [...new Set(differing.map((field) => columnOf(field)))];
+      const first = differing[0] ?? 'fullName';
+      reject(
+        duplicate.rowNumber,
+        [],
+        [
+          {
+            column: columnOf(first),
+            field: first,
+            message: `Cùng một người với dòng ${duplicate.firstRow} (${SAME_PERSON_REASONS[duplicate.key]}) nhưng khác ở cột ${columns.join(', ')}: chỉ dòng ${duplicate.firstRow} được nhập. Hãy sửa cho hai dòng khớp nhau hoặc xoá một dòng.`,
+          },
+        ],
+      );
+    }
+    step('merge rows of the same person');
+
+    // A CCCD held by a living person of another unit cannot be imported here (nor told to whom it
+    // belongs): row-level security hides that person, registry.living_citizen_id_taken sees all.
     const { rows: heldElsewhere } = await client.query<{ row_number: number }>(
       `select s.row_number from import_rows s
-        where s.citizen_id is not null and exists (
-          select 1 from registry.persons p
-            join registry.administrative_units u on u.code = p.residence_unit_code and u.valid_to is null
-           where p.citizen_id = s.citizen_id and p.status = 'living' and not (u.path <@ $1::ltree))
+        where s.citizen_id is not null
+          and not exists (select 1 from registry.persons p where p.citizen_id = s.citizen_id and p.status = 'living')
+          and registry.living_citizen_id_taken(s.citizen_id)
         order by s.row_number`,
-      [request.scopePath],
     );
     if (heldElsewhere.length) {
       await client.query('delete from import_rows where row_number = any($1::int[])', [
@@ -293,21 +398,6 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
     await client.query(
       'analyze import_rows (row_number, citizen_id, old_id_number, name_folded, residence_unit_code, household_code)',
     );
-    // From here on the writes run as the registry's role, under row-level security for the caller's scope.
-    await client.query(`set local role ${subgraphRole('registry')}`);
-    await client.query(
-      `select set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true), set_config($7, $8, true)`,
-      [
-        SCOPE_SETTING,
-        request.scopePath,
-        ACTOR_SETTINGS.id,
-        request.actor.id,
-        ACTOR_SETTINGS.name,
-        request.actor.name,
-        ACTOR_SETTINGS.unit,
-        request.actor.unitCode,
-      ],
-    );
     step('refuse CCCDs held in other units');
     const counts = await upsert(client, mapped, step);
     await client.query('commit');
@@ -328,13 +418,95 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
       reportId: rejected && request.report ? request.report.id : null,
     };
   } catch (error) {
-    await client.query('rollback').catch(() => undefined);
+    await client.query('rollback').catch((rollbackError: Error) => (clientBroken ??= rollbackError));
     queue.end();
     await reportWritten.catch(() => undefined);
     throw error;
   } finally {
-    await client.end();
+    client.off('error', onClientError);
+    // A connection whose rollback failed is not given back to the pool to serve another request.
+    client.release(clientBroken);
   }
+}
+
+/** How the rows of one person are recognised in a file, as the upsert matches persons. */
+const SAME_PERSON_REASONS = {
+  citizenId: 'cùng số CCCD',
+  oldIdNumber: 'cùng số CMND',
+  nameAndBirth: 'cùng họ tên, ngày sinh và xã, không có CCCD',
+} as const;
+
+/** Staged columns and the field each comes from, compared between two rows of one person. */
+const COMPARED: readonly [column: string, field: CanonicalField][] = [
+  ['full_name', 'fullName'],
+  ['birth_year', 'birthDate'],
+  ['birth_date', 'birthDate'],
+  ['gender', 'gender'],
+  ['ethnicity_code', 'ethnicity'],
+  ['citizen_id', 'citizenId'],
+  ['old_id_number', 'oldIdNumber'],
+  ['phone', 'phone'],
+  ['residence_unit_code', 'residenceUnitCode'],
+  ['address', 'address'],
+  ['household_code', 'householdCode'],
+  ['relation_to_head', 'relationToHead'],
+  ['poverty_status', 'povertyStatus'],
+  ['poverty_year', 'povertyYear'],
+  ['account_kind', 'accountKind'],
+  ['provider_code', 'provider'],
+  ['account_number', 'accountNumber'],
+  ['holder_name', 'holderName'],
+  ['status', 'status'],
+];
+
+type SameFileDuplicate = {
+  rowNumber: number;
+  firstRow: number;
+  key: keyof typeof SAME_PERSON_REASONS;
+  differences: CanonicalField[];
+};
+
+/**
+ * Rows of a person already on an earlier row of the file (same CCCD, else same old CMND, else same
+ * folded name, date of birth and commune) leave the staging table: the earlier row makes the person.
+ * A later row identical to it is merged into it; one that differs is returned, to be reported with
+ * the columns that differ.
+ */
+async function sameFileDuplicates(client: pg.ClientBase): Promise<SameFileDuplicate[]> {
+  const differences = COMPARED.map(
+    ([column, field]) => `case when s.${column} is distinct from f.${column} then '${field}' end`,
+  ).join(', ');
+  await client.query(`
+    create temp table import_duplicates on commit drop as
+    with keyed as (
+      select row_number,
+             case when citizen_id is not null then 'citizenId'
+                  when old_id_number is not null then 'oldIdNumber' else 'nameAndBirth' end as kind,
+             case when citizen_id is not null then citizen_id
+                  when old_id_number is not null then old_id_number
+                  else concat_ws('|', name_folded, birth_year, coalesce(birth_date::text, ''), residence_unit_code) end as key
+        from import_rows),
+    firsts as (select kind, key, min(row_number) as first_row from keyed group by kind, key having count(*) > 1)
+    select k.row_number, d.first_row, d.kind, array_remove(array[${differences}], null) as differences
+      from keyed k join firsts d using (kind, key)
+      join import_rows s on s.row_number = k.row_number
+      join import_rows f on f.row_number = d.first_row
+     where k.row_number <> d.first_row`);
+  const { rows } = await client.query<{
+    row_number: number;
+    first_row: number;
+    kind: SameFileDuplicate['key'];
+    differences: CanonicalField[];
+  }>(`
+    with gone as (
+      delete from import_rows s using import_duplicates d where d.row_number = s.row_number returning d.*)
+    select * from gone where cardinality(differences) > 0 order by row_number`);
+  return rows.map((row) => ({
+    rowNumber: row.row_number,
+    firstRow: row.first_row,
+    key: row.kind,
+    differences: row.differences,
+  }));
 }
 
 /**
@@ -344,7 +516,7 @@ export async function importPersons(request: PersonImportRequest): Promise<Perso
  * re-import, and an empty cell never erases what the register holds.
  */
 async function upsert(
-  client: pg.Client,
+  client: pg.ClientBase,
   mapped: ReadonlySet<CanonicalField>,
   step: (name: string) => void,
 ): Promise<{ created: number; updated: number; duplicateWarnings: number }> {

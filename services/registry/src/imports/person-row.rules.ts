@@ -1,4 +1,4 @@
-import { todayInVietnam } from '@ansinh/common/standalone';
+import { cleanText, isNeutralizedFormula, todayInVietnam, type TextRule } from '@ansinh/common/standalone';
 import { ethnicityCodeOf } from '../code-lists/ethnicities.ts';
 import {
   paymentProviderOf,
@@ -7,6 +7,7 @@ import {
 } from '../code-lists/payment-providers.ts';
 import { checkCitizenId } from '../persons/citizen-id.rule.ts';
 import type { Gender } from '../persons/person.rules.ts';
+import { FIELD_TEXT } from '../text/field-text.ts';
 import { foldText } from '../text/fold-text.ts';
 import { CANONICAL_FIELDS, FIELD_LABELS, type CanonicalField, type ColumnMap } from './column-mapping.ts';
 import type { SpreadsheetCell } from './spreadsheet-source.ts';
@@ -138,13 +139,71 @@ const STATUS = CANONICAL_FIELDS.indexOf('status');
 
 const UNREADABLE_CHARACTER = '\ufffd';
 
+/** The text policy of each column (services/common/src/text), labelled as the import names the field. */
+const CELL_TEXT: readonly TextRule[] = CANONICAL_FIELDS.map((field): TextRule => {
+  const label = FIELD_LABELS[field];
+  switch (field) {
+    case 'fullName':
+    case 'holderName':
+      return { ...FIELD_TEXT.fullName, label };
+    case 'address':
+      return { ...FIELD_TEXT.address, label };
+    case 'householdCode':
+      return { ...FIELD_TEXT.householdCode, label };
+    case 'birthDate':
+    case 'citizenId':
+    case 'oldIdNumber':
+    case 'phone':
+    case 'residenceUnitCode':
+    case 'accountNumber':
+      return { ...FIELD_TEXT[field], label };
+    default:
+      return { ...FIELD_TEXT.listValue, label };
+  }
+});
+
 // The row being parsed: rows are parsed one at a time, synchronously, and build nothing for this.
 let rowContext: ParseContext;
 let rowProblems: RowProblem[] | null = null;
+/** Text of each field's cell after the text policy ('' when empty or refused). */
+const cellTexts: string[] = CANONICAL_FIELDS.map(() => '');
+/** Fields whose text the policy refused (bit per field): their problem says all, no other is added. */
+let refusedFields = 0;
 
 function problem(field: number, message: string): void {
+  if ((refusedFields & (1 << field)) !== 0) return;
   rowProblems ??= [];
   rowProblems.push({ column: rowContext.columnNames[field]!, field: CANONICAL_FIELDS[field]!, message });
+}
+
+/**
+ * Every text cell of the row through the text policy: a bad cell (control, invisible or bidirectional
+ * characters, too long, a name that is not one) is a problem of that row and column, never cleaned away.
+ * An apostrophe that an import report put before a formula character (see neutralizeFormula) is taken off.
+ */
+function readCellTexts(values: readonly (SpreadsheetCell | undefined)[]): void {
+  refusedFields = 0;
+  for (let field = 0; field < values.length; field++) {
+    const value = values[field];
+    if (typeof value !== 'string') {
+      cellTexts[field] = textOf(value);
+      continue;
+    }
+    if (value.includes(UNREADABLE_CHARACTER)) {
+      problem(field, 'Có ký tự không đọc được: tệp không được lưu bằng bảng mã UTF-8.');
+      refusedFields |= 1 << field;
+      cellTexts[field] = '';
+      continue;
+    }
+    const result = cleanText(isNeutralizedFormula(value) ? value.slice(1) : value, CELL_TEXT[field]!);
+    if (result.ok) {
+      cellTexts[field] = result.text;
+    } else {
+      problem(field, result.message);
+      refusedFields |= 1 << field;
+      cellTexts[field] = '';
+    }
+  }
 }
 
 function parseFieldValues(
@@ -154,17 +213,12 @@ function parseFieldValues(
   rowContext = context;
   rowProblems = null;
 
-  for (let field = 0; field < values.length; field++) {
-    const value = values[field];
-    if (typeof value === 'string' && value.includes(UNREADABLE_CHARACTER)) {
-      problem(field, 'Có ký tự không đọc được: tệp không được lưu bằng bảng mã UTF-8.');
-    }
-  }
+  readCellTexts(values);
 
-  const fullName = textOf(values[FULL_NAME]);
+  const fullName = cellTexts[FULL_NAME]!;
   if (fullName === '') problem(FULL_NAME, 'Họ và tên không được để trống.');
 
-  const genderText = textOf(values[GENDER]);
+  const genderText = cellTexts[GENDER]!;
   let gender: Gender = 'unknown';
   if (genderText !== '') {
     const known = genderOf(genderText);
@@ -178,14 +232,14 @@ function parseFieldValues(
   const birthYear = birthYearRead;
   const birthDate = birthDateRead;
 
-  const ethnicityText = textOf(values[ETHNICITY]);
+  const ethnicityText = cellTexts[ETHNICITY]!;
   let ethnicityCode: string | null = null;
   if (ethnicityText !== '') {
     ethnicityCode = ethnicityCodeFor(ethnicityText);
     if (ethnicityCode === null) problem(ETHNICITY, `Không nhận ra dân tộc "${ethnicityText}".`);
   }
 
-  const citizenIdText = textOf(values[CITIZEN_ID]);
+  const citizenIdText = cellTexts[CITIZEN_ID]!;
   let citizenId: string | null = null;
   if (citizenIdText !== '') {
     if (EXPONENT_NOTATION.test(citizenIdText)) {
@@ -210,7 +264,7 @@ function parseFieldValues(
   }
 
   const oldIdCell = values[OLD_ID_NUMBER];
-  const oldIdText = textOf(oldIdCell);
+  const oldIdText = cellTexts[OLD_ID_NUMBER]!;
   let oldIdNumber: string | null = null;
   if (oldIdText !== '') {
     if (EXPONENT_NOTATION.test(oldIdText)) {
@@ -225,7 +279,7 @@ function parseFieldValues(
     }
   }
 
-  const phoneText = textOf(values[PHONE]);
+  const phoneText = cellTexts[PHONE]!;
   let phone: string | null = null;
   if (phoneText !== '') {
     phone = phoneNumberOf(phoneText);
@@ -238,7 +292,7 @@ function parseFieldValues(
   }
 
   const unitCell = values[RESIDENCE_UNIT_CODE];
-  let residenceUnitCode = textOf(unitCell);
+  let residenceUnitCode = cellTexts[RESIDENCE_UNIT_CODE]!;
   // A code typed as a number loses its leading zeros (Hà Nội's communes start with 000).
   if (typeof unitCell === 'number' && residenceUnitCode.length < 5 && ALL_DIGITS.test(residenceUnitCode)) {
     residenceUnitCode = residenceUnitCode.padStart(5, '0');
@@ -249,12 +303,12 @@ function parseFieldValues(
     problem(RESIDENCE_UNIT_CODE, `Mã xã "${residenceUnitCode}" phải gồm đúng 5 chữ số.`);
   }
 
-  const address = textOf(values[ADDRESS]) || null;
-  const householdCode = textOf(values[HOUSEHOLD_CODE]) || null;
-  const relationText = textOf(values[RELATION_TO_HEAD]);
+  const address = cellTexts[ADDRESS]! || null;
+  const householdCode = cellTexts[HOUSEHOLD_CODE]! || null;
+  const relationText = cellTexts[RELATION_TO_HEAD]!;
   const relationToHead = relationText === '' ? null : relationOf(relationText);
 
-  const povertyText = textOf(values[POVERTY_STATUS]);
+  const povertyText = cellTexts[POVERTY_STATUS]!;
   let povertyStatus: PovertyStatus = 'none';
   if (povertyText !== '') {
     const known = povertyStatusOf(povertyText);
@@ -265,7 +319,7 @@ function parseFieldValues(
       );
     } else povertyStatus = known;
   }
-  const povertyYearText = textOf(values[POVERTY_YEAR]);
+  const povertyYearText = cellTexts[POVERTY_YEAR]!;
   let povertyYear: number | null = null;
   if (povertyYearText !== '') {
     const year = YEAR_ONLY.test(povertyYearText) ? Number(povertyYearText) : Number.NaN;
@@ -275,7 +329,7 @@ function parseFieldValues(
 
   const account = readAccount(values, fullName);
 
-  const statusText = textOf(values[STATUS]);
+  const statusText = cellTexts[STATUS]!;
   let status: PersonStatus = 'living';
   if (statusText !== '') {
     const known = personStatusOf(statusText);
@@ -315,10 +369,10 @@ function readAccount(
   values: readonly (SpreadsheetCell | undefined)[],
   fullName: string,
 ): ImportedAccount | null {
-  const kindText = textOf(values[ACCOUNT_KIND]);
-  const providerText = textOf(values[PROVIDER]);
+  const kindText = cellTexts[ACCOUNT_KIND]!;
+  const providerText = cellTexts[PROVIDER]!;
   const numberCell = values[ACCOUNT_NUMBER];
-  const numberText = textOf(numberCell);
+  const numberText = cellTexts[ACCOUNT_NUMBER]!;
   const kindWritten = kindText === '' ? undefined : accountKindOf(kindText);
   if (kindWritten === null) {
     problem(
@@ -381,32 +435,20 @@ function readAccount(
     kind: provider.kind,
     providerCode: provider.code,
     accountNumber,
-    holderName: textOf(values[HOLDER_NAME]) || fullName,
+    holderName: cellTexts[HOLDER_NAME]! || fullName,
   };
 }
 
 // --- text ---
 
-/**
- * Text already as textOf leaves it: printable ASCII and precomposed Latin letters (the Vietnamese ones among
- * them, each its own NFC form), words split by single spaces. Most cells are; they skip normalising.
- */
-export const SETTLED_TEXT =
-  /^[\x21-\x7e\u00c0-\u024f\u1e00-\u1eff]+(?: [\x21-\x7e\u00c0-\u024f\u1e00-\u1eff]+)*$/;
-const INVISIBLE_CHARACTERS = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
-const WHITE_SPACE_RUNS = /\s+/g;
 const ALL_DIGITS = /^\d+$/;
 const YEAR_ONLY = /^\d{4}$/;
 const UNIT_CODE = /^\d{5}$/;
 const EXPONENT_NOTATION = /^\d(?:[.,]\d+)?e\+?\d+$/i;
 
-/** A cell as trimmed NFC text, white space runs (non-breaking too) as one space, invisible characters gone. */
-function textOf(cell: SpreadsheetCell | undefined): string {
+/** A cell that is not text, as text: a number as written, a date as yyyy-mm-dd. */
+function textOf(cell: Exclude<SpreadsheetCell, string> | undefined): string {
   if (cell === null || cell === undefined) return '';
-  if (typeof cell === 'string') {
-    if (SETTLED_TEXT.test(cell)) return cell;
-    return cell.replace(INVISIBLE_CHARACTERS, '').replace(WHITE_SPACE_RUNS, ' ').trim().normalize('NFC');
-  }
   if (typeof cell === 'number') return String(cell);
   return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
 }
@@ -505,7 +547,7 @@ function readBirthDate(cell: SpreadsheetCell | undefined, context: ParseContext)
       [year, month, day] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
     }
   } else {
-    const text = textOf(cell);
+    const text = cellTexts[BIRTH_DATE]!;
     if (text === '') return 'Ngày sinh không được để trống.';
     let match: RegExpExecArray | null;
     if (YEAR_ONLY.test(text)) {

@@ -14,7 +14,9 @@ export type SpreadsheetErrorCode =
   /** CSV text not in UTF-8 or UTF-16 (TCVN3, VNI, Windows-1258). */
   | 'UNSUPPORTED_ENCODING'
   /** The file is a spreadsheet but breaks off or is corrupt past its header. */
-  | 'BROKEN_FILE';
+  | 'BROKEN_FILE'
+  /** Past a limit of SpreadsheetLimits: decompressed size, rows, cells, shared strings, time (a bomb, or too big a list). */
+  | 'TOO_LARGE';
 
 /** Why a file cannot be read as a list of persons; `message` is for the official, in Vietnamese. */
 export class SpreadsheetError extends Error {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
 import { mapColumns } from './column-mapping.ts';
 import { personRowParser } from './person-row.rules.ts';
 import { openSpreadsheet, SpreadsheetError, type SpreadsheetRow } from './spreadsheet-source.ts';
@@ -179,6 +180,9 @@ describe('openSpreadsheet, CSV', () => {
   });
 });
 
+/** Names without digits, which the name rules refuse. */
+const NAMES = ['Không', 'Một', 'Hai', 'Ba', 'Bốn', 'Năm'];
+
 describe('openSpreadsheet, XLSX', () => {
   it('reads the first visible worksheet below its title rows, whatever the file is called', async () => {
     const path = await xlsxWith((workbook) => {
@@ -206,7 +210,8 @@ describe('openSpreadsheet, XLSX', () => {
     const rows = await allRows(opened.rows);
     expect(rows.map((row) => row.rowNumber)).toEqual([5, 7, 8]);
     expect(rows[0]?.cells).toEqual([1, 'Nguyễn Văn An', new Date(Date.UTC(1948, 2, 5)), 42048000123, null]);
-    expect(rows[1]?.cells).toEqual([2, 'Trần Thị Bình', 18265, '042150000999', 'x']);
+    // A formula's result in a cell formatted as a date is a date too.
+    expect(rows[1]?.cells).toEqual([2, 'Trần Thị Bình', new Date(Date.UTC(1950, 0, 2)), '042150000999', 'x']);
     expect(rows[2]?.cells).toEqual([3, 'Lê Văn Cường', 17597, null, null]);
   });
 
@@ -235,7 +240,7 @@ describe('openSpreadsheet, XLSX', () => {
         sheet.addRow(
           i === 3
             ? [i, 'Người Lỗi', '31/02/1950', 'Nữ', 'Kinhh', '042150000123']
-            : [i, `Người ${i}`, new Date(Date.UTC(1950, 0, i)), 'Nữ', 'Kinh', 42150000100 + i],
+            : [i, `Người ${NAMES[i]}`, new Date(Date.UTC(1950, 0, i)), 'Nữ', 'Kinh', 42150000100 + i],
         );
       }
     });
@@ -294,6 +299,37 @@ describe('openSpreadsheet, XLSX', () => {
       workbook.addWorksheet('DS');
     });
     expect(await openingError(empty)).toMatchObject({ code: 'EMPTY' });
+  });
+
+  it('breaks off with BROKEN_FILE where the sheet XML is cut, after the rows before it', async () => {
+    const good = await xlsxWith((workbook) => {
+      const sheet = workbook.addWorksheet('DS');
+      sheet.addRow(['Họ và tên', 'Ngày sinh']);
+      for (let i = 0; i < 3; i++) sheet.addRow([`Người ${NAMES[i]}`, 1950]);
+    });
+    // The same workbook with its sheet cut inside the last row: rebuilt part by part.
+    const parts: Record<string, string> = {};
+    await new Promise<void>((resolve, reject) => {
+      yauzl.open(good, { lazyEntries: false }, (error, zip) => {
+        if (error || !zip) return reject(error);
+        let pending = zip.entryCount;
+        zip.on('entry', (entry: yauzl.Entry) => {
+          zip.openReadStream(entry, (streamError, stream) => {
+            if (streamError || !stream) return reject(streamError);
+            const chunks: Buffer[] = [];
+            stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+            stream.on('end', () => {
+              parts[entry.fileName] = Buffer.concat(chunks).toString('utf8');
+              if (--pending === 0) resolve();
+            });
+          });
+        });
+      });
+    });
+    const sheetName = Object.keys(parts).find((name) => name.startsWith('xl/worksheets/sheet'))!;
+    parts[sheetName] = parts[sheetName]!.replace(/<row r="4".*$/s, '<row r="4"><c r="A4" t="inl');
+    const error = await openingError(await fileWith(zipOf(parts), 'xlsx'));
+    expect(error).toMatchObject({ code: 'BROKEN_FILE', message: 'Tệp bị hỏng sau dòng 3.' });
   });
 
   it('closes the file when the reader stops early', async () => {

@@ -1,12 +1,18 @@
-import { createReadStream, ReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import type ExcelJS from 'exceljs';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { headerRecogniser, type ColumnAssignment } from './column-mapping.ts';
 import { CsvFormatError, csvRecords } from './csv-records.ts';
 import { SpreadsheetError } from './spreadsheet-error.ts';
+import { ReadingBudget, spreadsheetLimits, type SpreadsheetLimits } from './spreadsheet-limits.ts';
+import { xlsxRows } from './xlsx-rows.ts';
 
 export { SpreadsheetError, type SpreadsheetErrorCode } from './spreadsheet-error.ts';
+export { DEFAULT_SPREADSHEET_LIMITS, type SpreadsheetLimits } from './spreadsheet-limits.ts';
 
 export type SpreadsheetCell = string | number | Date | null;
 
@@ -26,6 +32,8 @@ export type OpenSpreadsheetOptions = {
   fileName?: string | undefined;
   /** Columns the user assigned by hand: their headers count as known when looking for the header row. */
   columns?: readonly ColumnAssignment[] | undefined;
+  /** Limits past which the file is refused (TOO_LARGE); DEFAULT_SPREADSHEET_LIMITS for those not given. */
+  limits?: Partial<SpreadsheetLimits> | undefined;
 };
 
 /** Officials put titles ("DANH SÁCH ĐỐI TƯỢNG...", the commune, the date) above the header. */
@@ -44,25 +52,27 @@ type DetectedFormat = { format: 'xlsx' } | { format: 'csv'; encoding: TextEncodi
 /**
  * Opens an official's list of persons, CSV or XLSX (told apart by content, not name), finds its
  * header row among the first rows and streams the data rows below it. Memory stays flat: the
- * file is read as it is iterated (an XLSX's shared-strings table is the one thing kept whole).
+ * file is read as it is iterated (an XLSX's shared-strings table is the one thing kept whole), and
+ * every reading is bounded by `options.limits` (rows, cells, decompressed sizes, time).
  */
 export async function openSpreadsheet(
   input: string | Readable,
   options: OpenSpreadsheetOptions = {},
 ): Promise<OpenedSpreadsheet> {
   const fileLabel = options.fileName ? `Tệp "${options.fileName}"` : 'Tệp';
+  const budget = new ReadingBudget(spreadsheetLimits(options.limits), fileLabel);
   const { head, complete, stream } = await peek(typeof input === 'string' ? createReadStream(input) : input);
   try {
     const detected = detectFormat(head, fileLabel);
     const isKnownHeader = headerRecogniser(options.columns);
     const rawRows =
       detected.format === 'xlsx'
-        ? xlsxRows(stream, fileLabel)
+        ? workbookRows(typeof input === 'string' ? input : undefined, stream, budget)
         : csvRows(
             stream,
             detected.encoding,
             detectDelimiter(detected.headText, complete, isKnownHeader),
-            fileLabel,
+            budget,
           );
     const { headers, rows } = await locateHeader(rawRows, isKnownHeader, fileLabel);
     return { format: detected.format, headers, rows };
@@ -219,7 +229,7 @@ async function* csvRows(
   stream: Readable,
   encoding: TextEncoding,
   delimiter: string,
-  fileLabel: string,
+  budget: ReadingBudget,
 ): AsyncGenerator<RawRow> {
   let rowNumber = 0;
   try {
@@ -228,14 +238,19 @@ async function* csvRows(
       maxRecordChars: MAX_CSV_RECORD_CHARS,
     })) {
       const cells: SpreadsheetCell[] = record;
-      for (let i = 0; i < cells.length; i++) if (cells[i] === '') cells[i] = null;
+      let filled = false;
+      for (let i = 0; i < cells.length; i++) {
+        if (cells[i] === '') cells[i] = null;
+        else filled = true;
+      }
+      if (filled) budget.addRow(cells.length);
       yield { rowNumber: ++rowNumber, cells };
     }
   } catch (error) {
     if (error instanceof CsvFormatError) {
       throw new SpreadsheetError(
         'BROKEN_FILE',
-        `${fileLabel} bị lỗi định dạng CSV ở dòng ${error.recordNumber}: ${
+        `${budget.fileLabel} bị lỗi định dạng CSV ở dòng ${error.recordNumber}: ${
           error.problem === 'QUOTE_NOT_CLOSED'
             ? 'có dấu ngoặc kép " mở mà không đóng'
             : 'một ô dài quá mức, thường do thiếu dấu ngoặc kép đóng'
@@ -249,179 +264,59 @@ async function* csvRows(
   }
 }
 
-type WorkbookModel = { sheets?: { name: string; state?: string }[] };
-
-/** The rows of the first visible worksheet of an XLSX workbook. */
-async function* xlsxRows(stream: Readable, fileLabel: string): AsyncGenerator<RawRow> {
-  // Loaded here, not at the top: a CSV import does without its 35 MB.
-  const excel = (await import('exceljs')).default;
-  const reader = new excel.stream.xlsx.WorkbookReader(stream, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    // Styles tell date cells from numbers; without them a date comes as its serial number.
-    styles: 'cache',
-    entries: 'ignore',
-  });
-  decodeXmlAcrossChunks(reader);
-  // Iterated by hand, not with for-await, which would end it on an early stop (see the finally).
-  const worksheets = reader[Symbol.asyncIterator]();
-  let worksheetFound = false;
-  let worksheetInReading: ExcelJS.stream.xlsx.WorksheetReader | undefined;
+/**
+ * The rows of an XLSX workbook: read from its file (a ZIP is read from its central directory, at
+ * the end), a stream first copied to a temporary file that is deleted when the rows end.
+ */
+async function* workbookRows(
+  path: string | undefined,
+  stream: Readable,
+  budget: ReadingBudget,
+): AsyncGenerator<RawRow> {
+  let temporary: string | undefined;
   let rowsRead = 0;
   try {
-    for (let next = await worksheets.next(); !next.done; next = await worksheets.next()) {
-      const worksheet = next.value;
-      if (worksheetFound || !isFirstVisibleWorksheet(reader, worksheet)) {
-        // Gone past rather than stopped at: exceljs deletes a worksheet's temporary file only then.
-        closeUnreadWorksheet(worksheet);
-        continue;
-      }
-      worksheetFound = true;
-      worksheetInReading = worksheet;
-      for await (const row of worksheet) {
+    if (path === undefined) {
+      temporary = join(tmpdir(), `ansinh-import-${randomUUID()}.xlsx`);
+      // An error of the stream itself (an upload cut off) is thrown as it is, not as a broken file.
+      await pipeline(stream, byteLimit(budget), createWriteStream(temporary, { mode: 0o600 }));
+    } else {
+      stream.destroy();
+    }
+    try {
+      for await (const row of xlsxRows(temporary ?? path!, budget)) {
         rowsRead++;
-        yield { rowNumber: row.number, cells: cellsOf(row) };
+        yield row;
       }
-      worksheetInReading = undefined;
+    } catch (error) {
+      if (error instanceof SpreadsheetError) throw error;
+      throw rowsRead === 0
+        ? new SpreadsheetError(
+            'NOT_A_SPREADSHEET',
+            `${budget.fileLabel} không phải bảng tính XLSX hợp lệ (tệp nén bị hỏng hoặc không phải của Excel).`,
+            { cause: error },
+          )
+        : new SpreadsheetError('BROKEN_FILE', `${budget.fileLabel} bị hỏng sau dòng ${rowsRead}.`, {
+            cause: error,
+          });
     }
-  } catch (error) {
-    if (error instanceof SpreadsheetError) throw error;
-    throw rowsRead === 0
-      ? new SpreadsheetError(
-          'NOT_A_SPREADSHEET',
-          `${fileLabel} không phải bảng tính XLSX hợp lệ (tệp nén bị hỏng hoặc không phải của Excel).`,
-          { cause: error },
-        )
-      : new SpreadsheetError('BROKEN_FILE', `${fileLabel} bị hỏng sau dòng ${rowsRead}.`, { cause: error });
   } finally {
-    if (worksheetInReading) {
-      closeUnreadWorksheet(worksheetInReading);
-      // Read from a temporary file, the whole ZIP has been read: the workbook can be gone past to
-      // its end for exceljs to delete its temporary files, with the input closed.
-      if (isFromTemporaryFile(worksheetInReading)) void skipRemainingWorksheets(worksheets);
-    }
     stream.destroy();
-  }
-  if (!worksheetFound) {
-    throw new SpreadsheetError(
-      'NOT_A_SPREADSHEET',
-      `${fileLabel} không phải bảng tính XLSX: đây là tệp nén ZIP không có trang tính nào (có thể là tệp Word .docx).`,
-    );
+    if (temporary) await rm(temporary, { force: true });
   }
 }
 
-type WorkbookReaderInternals = {
-  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
-  _parseWorksheet(chunks: AsyncIterable<Buffer | string>, sheetNo: string): Generator<unknown>;
-};
-
-/**
- * exceljs 4.4.0 decodes each chunk of a sheet's XML on its own, so a letter cut between two chunks
- * becomes U+FFFD: about one Vietnamese name in 200 (exceljs/exceljs#2084, its fix unmerged). It
- * leaves text alone, so it is handed text decoded across chunks, through two of its internals.
- */
-function decodeXmlAcrossChunks(reader: ExcelJS.stream.xlsx.WorkbookReader): void {
-  const internals = reader as unknown as WorkbookReaderInternals;
-  const parseSharedStrings = internals._parseSharedStrings;
-  const parseWorksheet = internals._parseWorksheet;
-  if (typeof parseSharedStrings !== 'function' || typeof parseWorksheet !== 'function') {
-    throw new Error('exceljs WorkbookReader has changed: check decodeXmlAcrossChunks');
-  }
-  internals._parseSharedStrings = function (entry) {
-    entry.setEncoding('utf8');
-    return parseSharedStrings.call(this, entry);
-  };
-  internals._parseWorksheet = function (chunks, sheetNo) {
-    return parseWorksheet.call(this, utf8Text(chunks), sheetNo);
-  };
-}
-
-type WorksheetText = AsyncIterable<string> & { destroy(): void; fromTemporaryFile: boolean };
-
-function utf8Text(chunks: AsyncIterable<Buffer | string>): WorksheetText {
-  async function* decode(): AsyncGenerator<string> {
-    const decoder = new StringDecoder('utf8');
-    for await (const chunk of chunks) {
-      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-      if (text !== '') yield text;
-    }
-    const rest = decoder.end();
-    if (rest !== '') yield rest;
-  }
-  // exceljs parks a worksheet it meets before the shared strings in a temporary file (as Excel
-  // writes them: always). closeUnreadWorksheet closes it through destroy.
-  return Object.assign(decode(), {
-    destroy: () => (chunks as Partial<Readable>).destroy?.(),
-    fromTemporaryFile: chunks instanceof ReadStream,
+/** Passes bytes through until `maxFileBytes`, then fails with TOO_LARGE. */
+function byteLimit(budget: ReadingBudget): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      if (bytes > budget.limits.maxFileBytes)
+        callback(budget.decompressedTooLarge(budget.limits.maxFileBytes));
+      else callback(null, chunk);
+    },
   });
-}
-
-function isFirstVisibleWorksheet(
-  reader: ExcelJS.stream.xlsx.WorkbookReader,
-  worksheet: ExcelJS.stream.xlsx.WorksheetReader,
-): boolean {
-  const sheets = (reader as unknown as { model?: WorkbookModel }).model?.sheets;
-  const first = sheets?.find((sheet) => sheet.state !== 'hidden' && sheet.state !== 'veryHidden');
-  // Without the workbook's sheet list (an unusual file order), the first sheet in the file is taken.
-  return first === undefined || (worksheet as unknown as { name: string }).name === first.name;
-}
-
-/** A worksheet waiting in a temporary file keeps it open until read to its end: close it. */
-function closeUnreadWorksheet(worksheet: ExcelJS.stream.xlsx.WorksheetReader): void {
-  textOfWorksheet(worksheet)?.destroy();
-}
-
-function isFromTemporaryFile(worksheet: ExcelJS.stream.xlsx.WorksheetReader): boolean {
-  return textOfWorksheet(worksheet)?.fromTemporaryFile ?? false;
-}
-
-function textOfWorksheet(worksheet: ExcelJS.stream.xlsx.WorksheetReader): WorksheetText | undefined {
-  return (worksheet as unknown as { iterator?: WorksheetText }).iterator;
-}
-
-async function skipRemainingWorksheets(worksheets: AsyncIterator<ExcelJS.stream.xlsx.WorksheetReader>) {
-  try {
-    for (let next = await worksheets.next(); !next.done; next = await worksheets.next()) {
-      closeUnreadWorksheet(next.value);
-    }
-  } catch {
-    // Only cleaning up after a reader that stopped.
-  }
-}
-
-function cellsOf(row: ExcelJS.Row): SpreadsheetCell[] {
-  // values is indexed by column number: [ , A, B, ...]
-  const values = row.values as ExcelJS.CellValue[];
-  const cells: SpreadsheetCell[] = new Array<SpreadsheetCell>(Math.max(values.length - 1, 0));
-  for (let i = 1; i < values.length; i++) cells[i - 1] = cellOf(values[i]);
-  return cells;
-}
-
-function cellOf(value: unknown): SpreadsheetCell {
-  switch (typeof value) {
-    case 'string':
-      return value === '' ? null : value;
-    case 'number':
-      return Number.isFinite(value) ? value : null;
-    case 'boolean':
-      return value ? 'TRUE' : 'FALSE';
-    case 'object': {
-      if (value === null) return null;
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
-      if ('richText' in value) {
-        const text = (value.richText as { text?: string }[]).map((run) => run.text ?? '').join('');
-        return text === '' ? null : text;
-      }
-      if ('result' in value) return cellOf(value.result);
-      if ('formula' in value || 'sharedFormula' in value) return null;
-      if ('text' in value) return cellOf(value.text);
-      if ('error' in value) return String(value.error);
-      return null;
-    }
-    default:
-      return null;
-  }
 }
 
 const BLANK = /^[\s\u200b-\u200d\u2060\ufeff]*$/;

@@ -1,3 +1,4 @@
+import { TEXT_LIMITS } from '@ansinh/common/standalone';
 import { foldText } from '../text/fold-text.ts';
 import type { FieldProblem } from './person.rules.ts';
 
@@ -29,6 +30,8 @@ export function readPersonSearch(filter: {
   status?: PersonSearch['status'] | undefined;
   householdId?: string | null | undefined;
 }): PersonSearch | FieldProblem {
+  if (filter.name && filter.name.length > TEXT_LIMITS.name)
+    return { field: 'filter.name', message: `Tên tìm kiếm quá dài (tối đa ${TEXT_LIMITS.name} ký tự).` };
   // Split as PostgreSQL's 'simple' text search splits the folded names: on anything but letters and digits.
   const nameWords = filter.name
     ? foldText(filter.name)

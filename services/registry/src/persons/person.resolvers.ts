@@ -1,4 +1,13 @@
-import { badInput, forbidden, notFound } from '@ansinh/common';
+import {
+  badInput,
+  entityKey,
+  forbidden,
+  identifierArgument,
+  notFound,
+  UNIT_CODE_FORMAT,
+  UUID_FORMAT,
+  type Session,
+} from '@ansinh/common';
 import type { RegistryContext } from '../context.ts';
 import { ETHNICITIES } from '../code-lists/ethnicities.ts';
 import { historyOfPerson } from '../history/change-record.repository.ts';
@@ -22,15 +31,28 @@ import type {
 
 const MAX_PAGE = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const encodeCursor = (person: Person) =>
-  Buffer.from(`${person.nameFolded ?? ''}\u0000${person.id}`, 'utf8').toString('base64url');
-const decodeCursor = (cursor: string): PersonCursor => {
-  const [nameFolded, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('\u0000');
-  if (nameFolded === undefined || !id || !UUID.test(id)) {
-    throw badInput('after', 'Con trỏ phân trang (after) không hợp lệ.');
+// The cursor names only the last person's id: a name inside it would show a folded name to the
+// roles that may not read names (person:read-identity); the name to continue from is read back.
+const encodeCursor = (person: Person) => Buffer.from(person.id, 'utf8').toString('base64url');
+async function decodeCursor(cursor: string, context: RegistryContext): Promise<PersonCursor> {
+  const id = cursor.length <= 64 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  if (!UUID.test(id)) throw badInput('after', 'Con trỏ phân trang (after) không hợp lệ.');
+  // Row-level security hides persons outside the scope: their cursors are refused the same way.
+  const person = await context.loaders.personById.load(id);
+  if (!person) {
+    throw badInput('after', 'Con trỏ phân trang (after) không còn hiệu lực: hãy tìm lại từ trang đầu.');
   }
-  return { nameFolded, id };
-};
+  return { nameFolded: person.nameFolded ?? '', id };
+}
+
+/** Searching by name or ID number tells whether a name or number is on the register: a read of it. */
+export function assertSearchAllowed(
+  filter: { name?: string | null; idNumber?: string | null } | null | undefined,
+  session: Session,
+) {
+  if (filter?.name) session.assertField('person:read-identity', 'filter.name');
+  if (filter?.idNumber) session.assertField('person:read-identity', 'filter.idNumber');
+}
 
 export const lower = <T extends string>(value: T) => value.toLowerCase() as Lowercase<T>;
 export const upper = <T extends string>(value: T) => value.toUpperCase() as Uppercase<T>;
@@ -53,6 +75,7 @@ export async function scopePathFor(
 ): Promise<string> {
   const scope = context.session.assert('person:read');
   if (!unitCode) return scope;
+  identifierArgument(unitCode, UNIT_CODE_FORMAT, 'unitCode', 'Mã đơn vị');
   const unit = await context.loaders.unitByCode.load(unitCode);
   if (!unit) throw badInput('unitCode', `Không tìm thấy đơn vị có mã "${unitCode}".`);
   if (!context.session.covers(unit.path)) throw forbidden();
@@ -73,6 +96,7 @@ export const personResolvers = {
       if (first < 1 || first > MAX_PAGE)
         throw badInput('first', `Số bản ghi mỗi trang phải từ 1 đến ${MAX_PAGE}.`);
       const path = await scopePathFor(args.unitCode, context);
+      assertSearchAllowed(args.filter, context.session);
       const search = readPersonSearch({
         ...args.filter,
         status: args.filter?.status ? lower(args.filter.status) : undefined,
@@ -83,7 +107,7 @@ export const personResolvers = {
       if ('field' in search) throw badInput(search.field, search.message);
       const page = await findPersonsInSubtree(context.em, path, search, {
         first,
-        after: args.after ? decodeCursor(args.after) : undefined,
+        after: args.after ? await decodeCursor(args.after, context) : undefined,
       });
       for (const person of page.persons) context.loaders.personById.prime(person.id, person);
       const edges = page.persons.map((node) => ({ cursor: encodeCursor(node), node }));
@@ -120,7 +144,8 @@ export const personResolvers = {
     deletePerson: (_parent, args, context) => deletePerson(context.em, context.session, checkedId(args.id)),
   },
   Person: {
-    __resolveReference: (reference, context) => personInScope(reference.id, context),
+    __resolveReference: (reference, context) =>
+      personInScope(entityKey(reference, 'id', UUID_FORMAT), context),
     birthDate: (person) => person.birthDate ?? String(person.birthYear),
     gender: (person) => upper(person.gender) as GenderValue,
     status: (person) => upper(person.status) as PersonStatus,

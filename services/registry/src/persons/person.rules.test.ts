@@ -61,4 +61,55 @@ describe('validateNewPerson', () => {
       ],
     });
   });
+
+  const base = {
+    fullName: 'Nguyễn Văn An',
+    birthDate: '1950',
+    gender: 'male' as const,
+    residenceUnitCode: '18073',
+  };
+
+  it('holds every text to the text policy, naming the field', () => {
+    const problemsOf = (change: Record<string, string>) => {
+      const result = validateNewPerson({ ...base, ...change }, today);
+      return 'problems' in result ? result.problems : [];
+    };
+    expect(problemsOf({ fullName: 'Nguyễn\u200bVăn An' })).toEqual([
+      { field: 'fullName', message: expect.stringContaining('ký tự ẩn') },
+    ]);
+    expect(problemsOf({ fullName: 'A'.repeat(100_000) })).toEqual([
+      { field: 'fullName', message: 'Họ và tên không được dài quá 100 ký tự.' },
+    ]);
+    expect(problemsOf({ address: 'x'.repeat(1_000_000) })).toEqual([
+      { field: 'address', message: 'Địa chỉ không được dài quá 300 ký tự.' },
+    ]);
+    expect(problemsOf({ fullName: '=HYPERLINK("x")' })).toEqual([
+      { field: 'fullName', message: expect.stringContaining('"="') },
+    ]);
+    expect(problemsOf({ fullName: 'An\u0000' })).toEqual([
+      { field: 'fullName', message: 'Họ và tên chứa ký tự điều khiển không hợp lệ.' },
+    ]);
+    expect(problemsOf({ ethnicityCode: 'x'.repeat(100_000) })).toEqual([
+      { field: 'ethnicityCode', message: 'Mã dân tộc không được dài quá 10 ký tự.' },
+    ]);
+    expect(problemsOf({ residenceUnitCode: '180\u000073' })).toEqual([
+      { field: 'residenceUnitCode', message: 'Mã xã chứa ký tự điều khiển không hợp lệ.' },
+    ]);
+    expect(problemsOf({ residenceUnitCode: '1807' })).toEqual([
+      { field: 'residenceUnitCode', message: 'Mã xã phải gồm đúng 5 chữ số.' },
+    ]);
+    expect(problemsOf({ phone: '0912\u202e345678' })).toEqual([
+      { field: 'phone', message: 'Số điện thoại chứa ký tự đảo chiều văn bản không hợp lệ.' },
+    ]);
+  });
+
+  it('does not hold stored values to newer rules on an update, only what changes', () => {
+    const stored = { ...base, fullName: 'Lê Văn <Thử>', address: 'Thôn\u200b1' };
+    expect(validateNewPerson(stored, today, new Set(['fullName', 'address']))).toMatchObject({
+      person: { fullName: 'Lê Văn <Thử>', address: 'Thôn\u200b1' },
+    });
+    expect(validateNewPerson(stored, today, new Set(['address']))).toMatchObject({
+      problems: [{ field: 'fullName' }],
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { todayInVietnam } from '@ansinh/common/standalone';
 import { ETHNICITIES } from '../code-lists/ethnicities.ts';
 import { checkCitizenId } from './citizen-id.rule.ts';
+import { fieldText, type FieldProblem, type TextField } from '../text/field-text.ts';
 
 export type Gender = 'male' | 'female' | 'unknown';
 
@@ -29,7 +30,7 @@ export type NewPerson = {
   address: string | null;
 };
 
-export type FieldProblem = { field: string; message: string };
+export type { FieldProblem };
 
 /** A date of birth as officials write it: `dd/mm/yyyy`, ISO `yyyy-mm-dd`, or the year alone. */
 export function parseBirthDate(
@@ -68,14 +69,6 @@ export function parseBirthDate(
   return { birthYear: year, birthDate: iso };
 }
 
-/** Text as written, NFC, with runs of white space (also non-breaking and zero-width) as one space. */
-export function normalizeText(value: string): string {
-  return value
-    .normalize('NFC')
-    .replace(/[\s\u00a0\u200b-\u200d\ufeff]+/g, ' ')
-    .trim();
-}
-
 /** A Vietnamese phone number as 10 digits from 0 (`+84 912 345 678` → `0912345678`). */
 export function parsePhone(value: string): string | FieldProblem {
   const digits = value.replace(/[\s.\-()]/g, '').replace(/^\+?84(?=\d{9}$)/, '0');
@@ -94,33 +87,59 @@ export function parseOldIdNumber(value: string): string | FieldProblem {
   return digits;
 }
 
-/** Validates and normalises a new person; returns every problem, each naming its field. */
+const UNIT_CODE = /^\d{5}$/;
+
+/**
+ * Validates and normalises a new person; returns every problem, each naming its field. Every text goes
+ * through the text policy first (length, characters), then its format. `unchanged` lists fields that hold
+ * a value already stored (an update): those are not held to rules newer than the record.
+ */
 export function validateNewPerson(
   input: NewPersonInput,
   today: Date,
+  unchanged: ReadonlySet<keyof NewPersonInput> = new Set(),
 ): { person: NewPerson } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const fullName = normalizeText(input.fullName);
-  if (!fullName) problems.push({ field: 'fullName', message: 'Họ và tên không được để trống.' });
-  const birth = parseBirthDate(input.birthDate, today);
-  if ('field' in birth) problems.push(birth);
-  const citizenId = input.citizenId?.replace(/\s+/g, '') || null;
-  if (citizenId && !('field' in birth)) {
+  const text = (field: TextField & keyof NewPersonInput, value: string | null | undefined): string | null => {
+    if (value === null || value === undefined) return null;
+    if (unchanged.has(field)) return value;
+    const cleaned = fieldText(field, value);
+    if (typeof cleaned === 'string') return cleaned;
+    problems.push(cleaned);
+    return null;
+  };
+
+  const fullName = text('fullName', input.fullName);
+  if (fullName === '') problems.push({ field: 'fullName', message: 'Họ và tên không được để trống.' });
+  const birthDateText = text('birthDate', input.birthDate);
+  const birth = birthDateText === null ? null : parseBirthDate(birthDateText, today);
+  if (birth && 'field' in birth) problems.push(birth);
+  const citizenId = text('citizenId', input.citizenId)?.replace(/\s+/g, '') || null;
+  if (citizenId && birth && !('field' in birth)) {
     const problem = checkCitizenId(citizenId, { gender: input.gender, birthYear: birth.birthYear });
     if (problem) problems.push({ field: 'citizenId', message: problem.message });
   }
-  const ethnicityCode = input.ethnicityCode?.trim() || null;
+  const ethnicityCode = text('ethnicityCode', input.ethnicityCode) || null;
   if (ethnicityCode && !ETHNICITIES.has(ethnicityCode)) {
     problems.push({
       field: 'ethnicityCode',
       message: `Mã dân tộc "${ethnicityCode}" không có trong danh mục.`,
     });
   }
-  const oldIdNumber = input.oldIdNumber?.trim() ? parseOldIdNumber(input.oldIdNumber) : null;
+  const oldIdText = text('oldIdNumber', input.oldIdNumber);
+  const oldIdNumber = oldIdText ? parseOldIdNumber(oldIdText) : null;
   if (typeof oldIdNumber === 'object' && oldIdNumber) problems.push(oldIdNumber);
-  const phone = input.phone?.trim() ? parsePhone(input.phone) : null;
+  const phoneText = text('phone', input.phone);
+  const phone = phoneText ? parsePhone(phoneText) : null;
   if (typeof phone === 'object' && phone) problems.push(phone);
-  if (problems.length || 'field' in birth) return { problems };
+  const residenceUnitCode = text('residenceUnitCode', input.residenceUnitCode);
+  if (residenceUnitCode !== null && !UNIT_CODE.test(residenceUnitCode)) {
+    problems.push({ field: 'residenceUnitCode', message: 'Mã xã phải gồm đúng 5 chữ số.' });
+  }
+  const address = text('address', input.address) || null;
+  if (problems.length || !birth || 'field' in birth || fullName === null || residenceUnitCode === null) {
+    return { problems };
+  }
   return {
     person: {
       fullName,
@@ -131,8 +150,8 @@ export function validateNewPerson(
       citizenId,
       oldIdNumber: oldIdNumber as string | null,
       phone: phone as string | null,
-      residenceUnitCode: input.residenceUnitCode.trim(),
-      address: input.address ? normalizeText(input.address) || null : null,
+      residenceUnitCode,
+      address,
     },
   };
 }

@@ -5,6 +5,7 @@ import { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
 import { raiseDuplicateWarnings } from '../duplicates/duplicate-warning.repository.ts';
 import { Person } from './person.entity.ts';
 import { holdsActiveEntitlement, livingCitizenIdTaken } from './person.repository.ts';
+import { fieldText } from '../text/field-text.ts';
 import { parseBirthDate, validateNewPerson, type FieldProblem, type NewPersonInput } from './person.rules.ts';
 
 const citizenIdTaken = () =>
@@ -100,7 +101,11 @@ export async function updatePerson(
   if (changes.fullName === null || changes.birthDate === null || changes.gender === null) {
     throw badInput('input', 'Họ tên, ngày sinh và giới tính không được xóa.');
   }
-  const validated = validateNewPerson(merged, today);
+  // Stored values are not held to rules newer than the record; what the caller sends is.
+  const unchanged = new Set(
+    (Object.keys(merged) as (keyof NewPersonInput)[]).filter((field) => changes[field] === undefined),
+  );
+  const validated = validateNewPerson(merged, today, unchanged);
   if ('problems' in validated) refuse(validated.problems);
   const next = validated.person;
   if (next.residenceUnitCode !== person.residenceUnitCode) {
@@ -140,8 +145,10 @@ export async function setPersonStatus(
   const person = await writablePerson(em, session, id);
   let statusDate: string | null = null;
   if (status !== 'living') {
-    if (!date) throw badInput('date', 'Cần ngày mất hoặc ngày chuyển đi.');
-    const parsed = parseBirthDate(date, today);
+    const dateText = date ? fieldText('date', date) : '';
+    if (typeof dateText !== 'string') throw badInput(dateText.field, dateText.message);
+    if (!dateText) throw badInput('date', 'Cần ngày mất hoặc ngày chuyển đi.');
+    const parsed = parseBirthDate(dateText, today);
     if ('field' in parsed || !parsed.birthDate) {
       throw badInput('date', 'Ngày phải có dạng dd/mm/yyyy hoặc yyyy-mm-dd và không ở tương lai.');
     }

@@ -1,6 +1,6 @@
 import type { RegistryContext } from '../context.ts';
 import type { Resolvers, UnitLevel } from '../generated/resolvers-types.ts';
-import { badInput, todayInVietnam } from '@ansinh/common';
+import { badInput, entityKey, identifierArgument, todayInVietnam, UNIT_CODE_FORMAT } from '@ansinh/common';
 import { AdministrativeUnit } from './administrative-unit.entity.ts';
 import { addDays, includesDay, isoDateOf } from './unit-dates.ts';
 
@@ -28,11 +28,14 @@ async function successorsOf(unit: AdministrativeUnit, context: RegistryContext) 
 export const unitResolvers = {
   Query: {
     administrativeUnit: (_parent, args, context) => {
+      identifierArgument(args.code, UNIT_CODE_FORMAT, 'code', 'Mã đơn vị');
       if (!args.on) return context.loaders.unitByCode.load(args.code);
       if (!ISO_DATE.test(args.on)) throw badInput('on', 'Ngày phải có dạng YYYY-MM-DD.');
       return context.loaders.unitOnDate.load(`${args.code}@${args.on}`);
     },
     administrativeUnits: (_parent, args, context: RegistryContext) => {
+      if (args.parentCode)
+        identifierArgument(args.parentCode, UNIT_CODE_FORMAT, 'parentCode', 'Mã đơn vị cha');
       const level = args.level ? levelOf(args.level) : undefined;
       return context.em.find(
         AdministrativeUnit,
@@ -50,7 +53,8 @@ export const unitResolvers = {
     },
   },
   AdministrativeUnit: {
-    __resolveReference: (reference, context) => context.loaders.unitByCode.load(reference.code),
+    __resolveReference: (reference, context) =>
+      context.loaders.unitByCode.load(entityKey(reference, 'code', UNIT_CODE_FORMAT)),
     level: (unit) => LEVELS[unit.level],
     parent: (unit, _args, context) =>
       unit.parentCode ? context.loaders.unitByCode.load(unit.parentCode) : null,

@@ -1,4 +1,12 @@
-import { currentMonth, forbidden, monthArgument, notFound, scopeSessionContext } from '@ansinh/common';
+import {
+  currentMonth,
+  forbidden,
+  identifierArgument,
+  monthArgument,
+  notFound,
+  scopeSessionContext,
+  UNIT_CODE_FORMAT,
+} from '@ansinh/common';
 import type { ReportingContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { unitFigures } from './unit-summary.repository.ts';
@@ -6,6 +14,7 @@ import { unitFigures } from './unit-summary.repository.ts';
 export const REPORTING_SCHEMA = 'reporting';
 
 async function unitPath(code: string, context: ReportingContext): Promise<string> {
+  identifierArgument(code, UNIT_CODE_FORMAT, 'code', 'Mã đơn vị');
   const path = await context.loaders.unitPath.load(code);
   if (!path) throw notFound(`Không tìm thấy đơn vị có mã "${code}".`);
   return path;

@@ -125,6 +125,25 @@ describe('readUnitsCsv', () => {
     expect(levelFromCell('ấp', '12345')).toEqual({ message: expect.stringContaining('không hợp lệ') });
   });
 
+  it('holds names and codes to the text policy: control, bidirectional and invisible characters, length', () => {
+    const { problems } = readUnitsCsv(
+      [
+        HEADER,
+        '42,Hà\u0000Tĩnh,Tỉnh Hà Tĩnh,province,Tỉnh,',
+        '436,Hà Tĩnh,Thành phố \u202eHà Tĩnh,district,Thành phố thuộc tỉnh,42',
+        `18073,Nam\u200bHà,Phường Nam Hà,commune,${'P'.repeat(100_000)},436`,
+        `${'1'.repeat(100_000)},Bắc Hà,Phường Bắc Hà,commune,Phường,436`,
+      ].join('\n'),
+    );
+    expect(messages(problems)).toEqual([
+      'Dòng 2, mã 42: tên đơn vị (name) chứa ký tự điều khiển không hợp lệ.',
+      'Dòng 3, mã 436: tên đầy đủ (full_name) chứa ký tự đảo chiều văn bản không hợp lệ.',
+      'Dòng 4, mã 18073: tên đơn vị (name) chứa ký tự ẩn (không nhìn thấy) không hợp lệ: hãy gõ lại giá trị này.',
+      'Dòng 4, mã 18073: loại đơn vị (kind) không được dài quá 50 ký tự.',
+      'Dòng 5: mã đơn vị (code) không được dài quá 10 ký tự.',
+    ]);
+  });
+
   it('reports every problem of single rows with its line', () => {
     const { problems, rows } = readUnitsCsv(
       [

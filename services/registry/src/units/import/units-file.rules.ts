@@ -1,3 +1,4 @@
+import { cleanText, type TextRule } from '@ansinh/common/standalone';
 import { parseCsv } from './csv.ts';
 import {
   addDays,
@@ -63,6 +64,14 @@ const COLUMN_ALIASES: Readonly<Record<string, Column>> = { successor_codes: 'suc
 export type ValidityDefaults = { validFrom?: string | null | undefined; validTo?: string | null | undefined };
 
 const clean = (text: string) => text.normalize('NFC').replace(/\s+/g, ' ').trim();
+
+/** The text policy (services/common/src/text) of the cells that become a unit's public names and code. */
+const CELL_TEXT = {
+  code: { label: 'mã đơn vị (code)', kind: 'line', maxLength: 10 },
+  name: { label: 'tên đơn vị (name)', kind: 'line', maxLength: 100 },
+  full_name: { label: 'tên đầy đủ (full_name)', kind: 'line', maxLength: 150 },
+  kind: { label: 'loại đơn vị (kind)', kind: 'line', maxLength: 50 },
+} as const satisfies Record<string, TextRule>;
 const isCode = (text: string) => /^\d+$/.test(text);
 
 /** Level words officials write, besides `province`, `district`, `commune`; `thành phố` depends on the code. */
@@ -189,15 +198,25 @@ export function readUnitsCsv(
       return index === undefined ? '' : (fields[index] ?? '');
     };
     const rowProblems: UnitProblem[] = [];
-    const code = clean(cell('code'));
+    let code = '';
     const problem = (message: string) => rowProblems.push({ line, code: code || null, message });
+    /** A cell through the text policy, or null when refused (its problem reported). */
+    const text = (column: keyof typeof CELL_TEXT): string | null => {
+      const result = cleanText(cell(column), CELL_TEXT[column]);
+      if (result.ok) return result.text;
+      problem(result.message);
+      return null;
+    };
+    const codeText = text('code');
+    code = codeText ?? '';
     if (fields.length > header.fields.length) {
       problem(`dòng có ${fields.length} cột, tiêu đề chỉ có ${header.fields.length} cột`);
     }
-    if (!code) problem('thiếu mã đơn vị (code)');
-    else if (!isCode(code)) problem(`mã "${code}" phải gồm các chữ số`);
-    const name = clean(cell('name'));
-    if (!name) problem('tên đơn vị (name) không được để trống');
+    if (codeText === '') problem('thiếu mã đơn vị (code)');
+    else if (codeText !== null && !isCode(code)) problem(`mã "${code}" phải gồm các chữ số`);
+    const nameText = text('name');
+    const name = nameText ?? '';
+    if (nameText === '') problem('tên đơn vị (name) không được để trống');
 
     const level = levelFromCell(cell('level'), code);
     if (typeof level === 'object') problem(level.message);
@@ -234,8 +253,8 @@ export function readUnitsCsv(
       }
     }
 
-    const fullNameCell = clean(cell('full_name'));
-    const kind = clean(cell('kind')) || kindFrom(fullNameCell, name, cell('level'));
+    const fullNameCell = text('full_name') ?? '';
+    const kind = text('kind') || kindFrom(fullNameCell, name, cell('level'));
     const fullName = fullNameCell || (kind ? `${kindInFullName(kind)} ${name}` : name);
     problems.push(...rowProblems);
     rowCount += 1;

@@ -1,0 +1,673 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  getNamedType,
+  isEnumType,
+  isNonNullType,
+  isObjectType,
+  isInputObjectType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+} from 'graphql';
+import { rolesAllow } from '@ansinh/common';
+import { gatewayCredentialHeaders } from '@ansinh/common/graphql';
+import { DEMO_COMMUNES, DEMO_PROVINCE_SYSTEM_CLIENT, DEMO_UNITS, DEMO_USERS } from '@ansinh/infra';
+import {
+  provinceSystemToken,
+  sqlRows,
+  startStack,
+  tokenFor,
+  type GraphQLAnswer,
+  type Stack,
+} from '../support/stack.ts';
+import {
+  entityKeys,
+  publicCoordinates,
+  selectionOf,
+  sensitiveFields,
+  sensitiveOccurrences,
+  supergraph,
+  type Occurrence,
+} from './supergraph-model.ts';
+import { readFieldMatrix } from './field-matrix.ts';
+
+/**
+ * Least privilege per field, generated from `schema/supergraph.graphql`: every query (through the
+ * gateway) and every entity key (`_entities`, straight to each subgraph) is asked by every demo
+ * account (real Keycloak tokens), once on records inside the account's units and once on records
+ * outside them. Every `@sensitive` field in an answer must be readable exactly by the accounts whose
+ * roles have ✓ in the matrix of docs/security/field-access.md (which field-matrix.test.ts keeps
+ * equal to permissions.ts): refused fields are null with a FORBIDDEN error at their
+ * path, and nothing of another unit's records appears anywhere.
+ */
+
+type Account = { name: string; unitCode: string; roles: readonly string[]; token: () => Promise<string> };
+
+const ACCOUNTS: Account[] = [
+  ...DEMO_USERS.map((user) => ({
+    name: user.username,
+    unitCode: user.unitCode,
+    roles: user.roles,
+    token: () => tokenFor(user.username),
+  })),
+  {
+    name: DEMO_PROVINCE_SYSTEM_CLIENT.clientId,
+    unitCode: DEMO_PROVINCE_SYSTEM_CLIENT.unitCode,
+    roles: DEMO_PROVINCE_SYSTEM_CLIENT.roles,
+    token: provinceSystemToken,
+  },
+];
+
+/** Records made in one commune so that every sensitive field has a value there. */
+type Fixture = {
+  communeCode: string;
+  personId: string;
+  householdId: string;
+  accountId: string;
+  /** An open duplicate warning (another dismissed one carries the note). */
+  warningId: string;
+  /** Values that must never appear in an answer to an account outside the commune. */
+  secrets: string[];
+};
+
+const sensitive = sensitiveFields();
+const parentOf = new Map(DEMO_UNITS.map((unit) => [unit.code, unit.parentCode]));
+/** The commune officer who makes a commune's fixture. */
+const officerOf = (communeCode: string) =>
+  DEMO_USERS.find((user) => user.unitCode === communeCode && user.roles.includes('officer'))!.username;
+
+function covers(unitCode: string, communeCode: string): boolean {
+  for (let code: string | null | undefined = communeCode; code; code = parentOf.get(code)) {
+    if (code === unitCode) return true;
+  }
+  return false;
+}
+
+let stack: Stack;
+const fixtures: Fixture[] = [];
+const currentMonth = new Date().toISOString().slice(0, 7);
+
+async function asOfficer(communeCode: string, query: string, variables: Record<string, unknown>) {
+  const answer = await ask(query, {
+    token: await tokenFor(officerOf(communeCode)),
+    variables,
+  });
+  if (answer.errors) throw new Error(`fixture in ${communeCode}: ${JSON.stringify(answer.errors)}`);
+  return answer.data!;
+}
+
+async function makeFixture(communeCode: string, serial: number): Promise<Fixture> {
+  // Each fixture takes its own person of the commune's seeded ones (the serial-th with a CCCD and a date of birth).
+  const [person] = await sqlRows(
+    stack.database.url,
+    `select id, full_name, to_char(birth_date, 'YYYY-MM-DD') as birth_date, gender, citizen_id
+     from registry.persons where residence_unit_code = $1 and citizen_id is not null and birth_date is not null
+     order by id limit 1 offset $2`,
+    [communeCode, serial],
+  );
+  const tag = String(serial).padStart(3, '0');
+  const phone = `09${communeCode}${tag}`;
+  const oldIdNumber = `1${communeCode}${tag}`;
+  const accountNumber = `970${communeCode}${tag}${tag}`;
+  const householdAddress = `Xóm Riêng Tư ${communeCode}-${tag}`;
+  const note = `Đã đối chiếu CCCD ${person!.citizen_id} tại ${communeCode}`;
+  await asOfficer(
+    communeCode,
+    `mutation ($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { id } }`,
+    { id: person!.id, input: { phone, oldIdNumber } },
+  );
+  await asOfficer(
+    communeCode,
+    `mutation ($id: ID!, $input: PaymentAccountInput!) { addPaymentAccount(personId: $id, input: $input) { id } }`,
+    { id: person!.id, input: { providerCode: 'VBA', accountNumber } },
+  );
+  const { createHousehold } = await asOfficer(
+    communeCode,
+    `mutation ($input: CreateHouseholdInput!) { createHousehold(input: $input) { id } }`,
+    {
+      input: { code: `H5-${communeCode}-${tag}`, residenceUnitCode: communeCode, address: householdAddress },
+    },
+  );
+  await asOfficer(
+    communeCode,
+    `mutation ($p: ID!, $h: ID!) { setHouseholdMember(personId: $p, householdId: $h, relationToHead: HEAD) { id } }`,
+    { p: person!.id, h: createHousehold.id },
+  );
+  // The same name and date of birth in the commune: a duplicate warning, then dismissed with a note.
+  await asOfficer(
+    communeCode,
+    `mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id } }`,
+    {
+      input: {
+        fullName: person!.full_name,
+        birthDate: person!.birth_date,
+        gender: String(person!.gender).toUpperCase(),
+        residenceUnitCode: communeCode,
+      },
+    },
+  );
+  const [warning] = await sqlRows(
+    stack.database.url,
+    `select id from registry.duplicate_warnings where unit_code = $1 and status = 'open' order by created_at desc limit 1`,
+    [communeCode],
+  );
+  await asOfficer(
+    communeCode,
+    `mutation ($id: ID!, $note: String) { dismissDuplicate(id: $id, note: $note) { id } }`,
+    {
+      id: warning!.id,
+      note,
+    },
+  );
+  // A second copy leaves a warning open, for the mutations that decide one.
+  await asOfficer(
+    communeCode,
+    `mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id } }`,
+    {
+      input: {
+        fullName: person!.full_name,
+        birthDate: person!.birth_date,
+        gender: String(person!.gender).toUpperCase(),
+        residenceUnitCode: communeCode,
+      },
+    },
+  );
+  const [open] = await sqlRows(
+    stack.database.url,
+    `select id from registry.duplicate_warnings where unit_code = $1 and status = 'open' order by created_at desc limit 1`,
+    [communeCode],
+  );
+  const [account] = await sqlRows(
+    stack.database.url,
+    `select id from registry.payment_accounts where person_id = $1`,
+    [person!.id],
+  );
+  return {
+    communeCode,
+    personId: person!.id,
+    householdId: createHousehold.id,
+    accountId: account!.id,
+    warningId: open!.id,
+    secrets: [person!.citizen_id, phone, oldIdNumber, accountNumber, householdAddress, note],
+  };
+}
+
+/** Tokens and fixtures of one account: a fixture inside its units and one outside, when the demo data has one. */
+function casesOf(account: Account): { scope: 'inside' | 'outside'; fixture: Fixture }[] {
+  const inside = fixtures.find((fixture) => covers(account.unitCode, fixture.communeCode));
+  const outside = fixtures.find((fixture) => !covers(account.unitCode, fixture.communeCode));
+  return [
+    ...(inside ? [{ scope: 'inside' as const, fixture: inside }] : []),
+    ...(outside ? [{ scope: 'outside' as const, fixture: outside }] : []),
+  ];
+}
+
+const literal = (value: string | number, argument: GraphQLArgument) =>
+  isEnumType(getNamedType(argument.type)) || typeof value === 'number'
+    ? String(value)
+    : JSON.stringify(value);
+
+/**
+ * Arguments of a root field aimed at a fixture: ids and unit codes point at its records (set even
+ * when optional: that is where scope is decided), pages are small. An argument the suite cannot
+ * fill fails the run, so a new query cannot escape it.
+ */
+function argumentsFor(
+  field: GraphQLField<unknown, unknown>,
+  fixture: Fixture,
+): { text: string; targeted: boolean } {
+  const returned = getNamedType(field.type).name;
+  const values: string[] = [];
+  let targeted = false;
+  for (const argument of field.args) {
+    const required = isNonNullType(argument.type) && argument.defaultValue === undefined;
+    let value: string | number | undefined;
+    if (argument.name === 'id') value = returned === 'Household' ? fixture.householdId : fixture.personId;
+    else if (argument.name === 'personId') value = fixture.personId;
+    else if (argument.name === 'unitCode' || argument.name === 'code') value = fixture.communeCode;
+    else if (argument.name === 'month') value = currentMonth;
+    else if (argument.name === 'first') value = 2;
+    if (value === undefined && required) {
+      throw new Error(
+        `no value for the required argument ${argument.name} of Query.${field.name}: teach argumentsFor`,
+      );
+    }
+    if (value === undefined) continue;
+    if (['id', 'personId', 'unitCode', 'code'].includes(argument.name)) targeted = true;
+    values.push(`${argument.name}: ${literal(value, argument)}`);
+  }
+  return { text: values.length ? `(${values.join(', ')})` : '', targeted };
+}
+
+/** One operation per value of each optional enum argument of the root field (e.g. every duplicate status). */
+function enumVariants(field: GraphQLField<unknown, unknown>): string[] {
+  const enumArgument = field.args.find((argument) => isEnumType(getNamedType(argument.type)));
+  const type = enumArgument && getNamedType(enumArgument.type);
+  if (!enumArgument || !isEnumType(type)) return [''];
+  return type.getValues().map((value) => `${enumArgument.name}: ${value.name}`);
+}
+
+function rootOperations(
+  fixture: Fixture,
+): { name: string; queries: string[]; targeted: boolean; isPublic: boolean }[] {
+  const query = supergraph.getQueryType()!;
+  return Object.values(query.getFields()).flatMap((field) => {
+    const { text, targeted } = argumentsFor(field, fixture);
+    const named = getNamedType(field.type);
+    // Deepest first; shallower ones when the gateway finds the deep one too costly for its limits.
+    const selections = [3, 2, 1].map((depth) =>
+      isObjectType(named) ? `{ ${selectionOf(named, { depth, optionalArgument: pageSize })} }` : '',
+    );
+    return enumVariants(field).map((variant) => {
+      const args = [text.slice(1, -1), variant].filter(Boolean).join(', ');
+      return {
+        name: `Query.${field.name}${variant ? `(${variant})` : ''}`,
+        queries: selections.map((selection) => `{ ${field.name}${args ? `(${args})` : ''} ${selection} }`),
+        targeted,
+        isPublic: publicCoordinates.fields.has(`Query.${field.name}`),
+      };
+    });
+  });
+}
+
+const pageSize = (coordinate: string, argument: GraphQLArgument) =>
+  argument.name === 'first' && coordinate ? '2' : undefined;
+
+type Answer = GraphQLAnswer;
+
+/** Whether one account may read a sensitive field: any of its roles has ✓ in the documented matrix. */
+const matrix = new Map(readFieldMatrix().map((row) => [row.coordinate, row.roles]));
+function grants(account: Account, coordinate: string): boolean {
+  const roles = matrix.get(coordinate);
+  if (!roles) throw new Error(`${coordinate} is @sensitive but has no row in docs/security/field-access.md`);
+  return account.roles.some((role) => roles.get(role) === true);
+}
+
+/**
+ * A GraphQL request through the gateway; when the gateway's rate limit answers 429 (this suite asks
+ * a lot, on purpose), waits as told (at most 10 s) and asks again, up to three times.
+ */
+async function ask(
+  query: string,
+  options: { token: string; variables?: Record<string, unknown> },
+): Promise<GraphQLAnswer> {
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+      body: JSON.stringify({ query, variables: options.variables ?? {} }),
+    });
+    if (response.status !== 429 || attempt > 3) {
+      return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer, 'status'>) };
+    }
+    await response.body?.cancel();
+    const wait = Math.min(Number(response.headers.get('retry-after')) || 1, 10);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+  }
+}
+
+const samePath = (a: readonly (string | number)[] | undefined, b: readonly (string | number)[]) =>
+  a !== undefined && a.length === b.length && a.every((part, index) => part === b[index]);
+
+const coverage = new Map<string, { read: Set<string>; refused: Set<string> }>(
+  [...sensitive.keys()].map((coordinate) => [coordinate, { read: new Set(), refused: new Set() }]),
+);
+
+/** Checks one answer on records inside the account's units against the matrix; returns what is unexplained. */
+function checkInside(account: Account, answer: Answer, occurrences: Occurrence[]): string[] {
+  const problems: string[] = [];
+  const errors = answer.errors ?? [];
+  const explained = new Set<unknown>();
+  for (const occurrence of occurrences) {
+    const error = errors.find((candidate) => samePath(candidate.path, occurrence.path));
+    const where = `${occurrence.coordinate} at ${occurrence.path.join('.')}`;
+    if (grants(account, occurrence.coordinate)) {
+      if (error) problems.push(`${where}: refused (${error.extensions?.code}) though the matrix grants it`);
+      else if (occurrence.value !== null) coverage.get(occurrence.coordinate)!.read.add(account.name);
+    } else {
+      if (occurrence.value !== null) problems.push(`${where}: readable though the matrix refuses it`);
+      if (error?.extensions?.code !== 'FORBIDDEN') problems.push(`${where}: null without a FORBIDDEN error`);
+      else coverage.get(occurrence.coordinate)!.refused.add(account.name);
+    }
+    if (error) explained.add(error);
+  }
+  for (const error of errors) {
+    if (explained.has(error)) continue;
+    // A whole type refused by its read action (the one-stop system has no payment:read or report:read).
+    const typeRefusal = error.extensions?.code === 'FORBIDDEN' && !rolesAllow(account.roles, 'payment:read');
+    if (!typeRefusal)
+      problems.push(
+        `unexpected error ${error.extensions?.code} at ${error.path?.join('.')}: ${error.message}`,
+      );
+  }
+  return problems;
+}
+
+/** Checks one answer on records outside the account's units: refused, and not one of their values shown. */
+function checkOutside(
+  fixture: Fixture,
+  answer: Answer,
+  mustRefuse: boolean,
+  rootPath: (string | number)[],
+): string[] {
+  const problems: string[] = [];
+  const text = JSON.stringify(answer);
+  for (const secret of fixture.secrets)
+    if (text.includes(secret)) problems.push(`shows "${secret}" of commune ${fixture.communeCode}`);
+  if (mustRefuse) {
+    const refusal = (answer.errors ?? []).find(
+      (error) =>
+        samePath(error.path, rootPath) && ['FORBIDDEN', 'NOT_FOUND'].includes(String(error.extensions?.code)),
+    );
+    if (!refusal) problems.push(`not refused: ${JSON.stringify(answer).slice(0, 300)}`);
+  }
+  return problems;
+}
+
+beforeAll(async () => {
+  stack = await startStack();
+  // One fixture per demo commune, so that every account has records inside its units and outside them.
+  for (const communeCode of DEMO_COMMUNES) fixtures.push(await makeFixture(communeCode, 0));
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('every query through the gateway × every demo account × inside and outside its units', () => {
+  it.each(ACCOUNTS.map((account) => [account.name, account] as const))('%s', async (_name, account) => {
+    const token = await account.token();
+    const problems: string[] = [];
+    for (const { scope, fixture } of casesOf(account)) {
+      for (const operation of rootOperations(fixture)) {
+        let answer = await ask(operation.queries[0]!, { token });
+        for (const shallower of operation.queries.slice(1)) {
+          if (answer.errors?.[0]?.extensions?.code !== 'QUERY_TOO_COMPLEX') break;
+          answer = await ask(shallower, { token });
+        }
+        const label = `${scope} ${fixture.communeCode} ${operation.name}`;
+        if (answer.status !== 200) {
+          problems.push(`${label}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
+          continue;
+        }
+        const rootName = operation.name.split(/[.(]/)[1]!;
+        const rootType = getNamedType(supergraph.getQueryType()!.getFields()[rootName]!.type);
+        if (scope === 'inside') {
+          const found = sensitiveOccurrences(answer.data?.[rootName], rootType, [rootName], sensitive);
+          problems.push(...checkInside(account, answer, found).map((problem) => `${label}: ${problem}`));
+        } else {
+          problems.push(
+            ...checkOutside(fixture, answer, operation.targeted && !operation.isPublic, [rootName]).map(
+              (problem) => `${label}: ${problem}`,
+            ),
+          );
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('persons page cursors', () => {
+  it('hold only a person id, no name, and still lead to the next page', async () => {
+    const token = await tokenFor('xa.18073');
+    const query = `query ($after: String) { persons(first: 2, after: $after) { edges { node { id } } pageInfo { endCursor } } }`;
+    const first = await ask(query, { token });
+    const cursor = first.data!.persons.pageInfo.endCursor as string;
+    expect(Buffer.from(cursor, 'base64url').toString('utf8')).toBe(first.data!.persons.edges[1].node.id);
+    const next = await ask(query, { token, variables: { after: cursor } });
+    expect(next.errors).toBeUndefined();
+    const ids = (answer: typeof first) => answer.data!.persons.edges.map((edge: any) => edge.node.id);
+    expect(ids(next)).toHaveLength(2);
+    expect(ids(next).filter((id: string) => ids(first).includes(id))).toEqual([]);
+    const outsider = await ask(query, {
+      token: await tokenFor('xa.18229'),
+      variables: { after: cursor },
+    });
+    expect(outsider.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});
+
+describe('every entity key, straight to its subgraph (_entities) × every demo account × inside and outside', () => {
+  const keys = entityKeys();
+
+  it('knows the entities of the graph', () => {
+    expect(keys.map((key) => `${key.subgraph}:${key.typeName}`).sort()).toEqual(
+      expect.arrayContaining([
+        'approvals:Person',
+        'payments:Person',
+        'registry:Person',
+        'registry:AdministrativeUnit',
+      ]),
+    );
+  });
+
+  function representation(typeName: string, keyFields: string[], fixture: Fixture): Record<string, string> {
+    const values: Record<string, string> = { __typename: typeName };
+    for (const keyField of keyFields) {
+      if (typeName === 'Person' && keyField === 'id') values.id = fixture.personId;
+      else if (typeName === 'AdministrativeUnit' && keyField === 'code') values.code = fixture.communeCode;
+      else throw new Error(`no fixture value for the key ${typeName}.${keyField}: teach representation()`);
+    }
+    return values;
+  }
+
+  it.each(ACCOUNTS.map((account) => [account.name, account] as const))('%s', async (_name, account) => {
+    const token = await account.token();
+    const problems: string[] = [];
+    for (const { scope, fixture } of casesOf(account)) {
+      for (const key of keys) {
+        const type = supergraph.getType(key.typeName) as GraphQLObjectType;
+        const selection = selectionOf(type, { depth: 3, subgraph: key.subgraph, optionalArgument: pageSize });
+        const response = await fetch(stack.subgraphs[key.subgraph]!.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+            ...gatewayCredentialHeaders(),
+          },
+          body: JSON.stringify({
+            query: `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${key.typeName} { ${selection} } } }`,
+            variables: { representations: [representation(key.typeName, key.keyFields, fixture)] },
+          }),
+        });
+        const answer = { status: response.status, ...((await response.json()) as Omit<Answer, 'status'>) };
+        const label = `${scope} ${fixture.communeCode} ${key.subgraph}:${key.typeName}`;
+        if (answer.status !== 200) {
+          problems.push(`${label}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
+          continue;
+        }
+        if (scope === 'inside') {
+          const found = sensitiveOccurrences(answer.data?._entities, type, ['_entities'], sensitive);
+          problems.push(...checkInside(account, answer, found).map((problem) => `${label}: ${problem}`));
+        } else {
+          const entity = (answer.data?._entities as Record<string, unknown>[] | undefined)?.[0];
+          // Refused (null and an error), or resolved to nothing of the other unit (rows behind row-level security).
+          const empty =
+            entity === undefined ||
+            entity === null ||
+            Object.entries(entity).every(
+              ([field, value]) =>
+                key.keyFields.includes(field) ||
+                value === null ||
+                (Array.isArray(value) && value.length === 0),
+            );
+          const isPublic = publicCoordinates.types.has(key.typeName);
+          problems.push(...checkOutside(fixture, answer, false, []).map((problem) => `${label}: ${problem}`));
+          if (!isPublic && !empty)
+            problems.push(`${label}: resolved another unit's record ${JSON.stringify(entity)}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+/** The id a mutation acts on, by what its name says it changes. */
+function targetIdOf(mutation: string, fixture: Fixture): string {
+  if (/Household/.test(mutation)) return fixture.householdId;
+  if (/PaymentAccount/.test(mutation)) return fixture.accountId;
+  if (/Duplicate/.test(mutation)) return fixture.warningId;
+  if (/Person/.test(mutation)) return fixture.personId;
+  throw new Error(`which record does Mutation.${mutation} act on? teach targetIdOf`);
+}
+
+/** A plausible value of an input field: well-formed, so that only scope can refuse it. */
+function inputValue(name: string, type: GraphQLInputType, fixture: Fixture): unknown {
+  const named = getNamedType(type);
+  if (isInputObjectType(named)) {
+    return Object.fromEntries(
+      Object.values(named.getFields())
+        .filter((field) => isNonNullType(field.type) || field.name === 'residenceUnitCode')
+        .map((field) => [field.name, inputValue(field.name, field.type, fixture)]),
+    );
+  }
+  if (isEnumType(named)) return named.getValues()[0]!.name;
+  if (name === 'residenceUnitCode' || name === 'unitCode') return fixture.communeCode;
+  if (name === 'personId') return fixture.personId;
+  if (name === 'householdId') return fixture.householdId;
+  const samples: Record<string, string> = {
+    fullName: 'Nguyễn Thị Thử',
+    birthDate: '1970-01-01',
+    code: 'H5-NGOAI',
+    providerCode: 'VBA',
+    accountNumber: '9704999999999',
+    note: 'thử quyền',
+    date: '2026-01-01',
+  };
+  if (named.name === 'Int') return 2020;
+  if (named.name === 'Boolean') return false;
+  if (named.name === 'String' || named.name === 'ID') {
+    if (samples[name]) return samples[name];
+    throw new Error(`no sample value for the input ${name}: teach inputValue`);
+  }
+  throw new Error(`no sample value for ${named.name} (${name}): teach inputValue`);
+}
+
+/** What the register holds, to see that a refused mutation wrote nothing. */
+const registerDigest = async () =>
+  JSON.stringify(
+    await sqlRows(
+      stack.database.url,
+      `select (select count(*) from registry.change_history) as history,
+              (select count(*) from registry.persons) as persons,
+              (select count(*) from registry.households) as households,
+              (select count(*) from registry.payment_accounts) as accounts,
+              (select count(*) from registry.duplicate_warnings where status = 'open') as open_warnings`,
+    ),
+  );
+
+/** One generated call of a mutation aimed at a fixture's records, selecting its answer one level deep. */
+function mutationCall(mutation: GraphQLField<unknown, unknown>, fixture: Fixture) {
+  const variables: Record<string, unknown> = {};
+  const declarations: string[] = [];
+  for (const argument of mutation.args) {
+    const value =
+      argument.name === 'id'
+        ? targetIdOf(mutation.name, fixture)
+        : isNonNullType(argument.type) || ['householdId', 'unitCode', 'personId'].includes(argument.name)
+          ? inputValue(argument.name, argument.type, fixture)
+          : undefined;
+    if (value === undefined) continue;
+    variables[argument.name] = value;
+    declarations.push(`$${argument.name}: ${String(argument.type)}`);
+  }
+  const named = getNamedType(mutation.type);
+  const selection = isObjectType(named) ? `{ ${selectionOf(named, { depth: 1 })} }` : '';
+  const call = declarations.length
+    ? `${mutation.name}(${Object.keys(variables)
+        .map((name) => `${name}: $${name}`)
+        .join(', ')})`
+    : mutation.name;
+  const query = `mutation${declarations.length ? `(${declarations.join(', ')})` : ''} { ${call} ${selection} }`;
+  return { query, variables, type: named };
+}
+
+const REFUSALS = ['FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT'];
+
+// Last of the live checks: the calls inside the units change the fixtures (a person may be deleted).
+describe('every mutation × every demo account × outside and inside its units', () => {
+  const mutations = Object.values(supergraph.getMutationType()!.getFields());
+  // A file travels only in a multipart request; imports and their scope are tested in tests/e2e/person-import.e2e.test.ts.
+  const byJson = mutations.filter(
+    (mutation) => !mutation.args.some((argument) => getNamedType(argument.type).name === 'Upload'),
+  );
+
+  it('finds the mutations of the graph', () => {
+    expect(byJson.map((mutation) => mutation.name)).toEqual(
+      expect.arrayContaining(['updatePerson', 'addPaymentAccount', 'dismissDuplicate']),
+    );
+  });
+
+  it.each(ACCOUNTS.map((account) => [account.name, account] as const))('%s', async (_name, account) => {
+    const token = await account.token();
+    const problems: string[] = [];
+    const outside = casesOf(account).find((entry) => entry.scope === 'outside');
+    if (outside) {
+      const before = await registerDigest();
+      for (const mutation of byJson) {
+        const { query, variables } = mutationCall(mutation, outside.fixture);
+        const answer = await ask(query, { token, variables });
+        const label = `outside ${outside.fixture.communeCode} Mutation.${mutation.name}`;
+        problems.push(
+          ...checkOutside(outside.fixture, answer, true, [mutation.name]).map(
+            (problem) => `${label}: ${problem}`,
+          ),
+        );
+      }
+      expect(await registerDigest()).toBe(before);
+    } else {
+      // The demo province holds every demo unit: nothing lies outside a provincial account.
+      expect(DEMO_UNITS.filter((unit) => unit.parentCode === null).map((unit) => unit.code)).toEqual([
+        account.unitCode,
+      ]);
+    }
+    const home = casesOf(account).find((entry) => entry.scope === 'inside');
+    // Inside, on records of its own (a delete or merge must not take another account's records away).
+    const inside = home && {
+      fixture: await makeFixture(home.fixture.communeCode, 1 + ACCOUNTS.indexOf(account)),
+    };
+    const answered: string[] = [];
+    for (const mutation of inside ? byJson : []) {
+      // Inside its units an account is refused (no role for the change, or the record is gone or
+      // already decided), or the answer shows the sensitive fields exactly as the matrix says.
+      const { query, variables, type } = mutationCall(mutation, inside!.fixture);
+      const answer = await ask(query, { token, variables });
+      const label = `inside ${inside!.fixture.communeCode} Mutation.${mutation.name}`;
+      const refused = (answer.errors ?? []).find(
+        (error) => samePath(error.path, [mutation.name]) && REFUSALS.includes(String(error.extensions?.code)),
+      );
+      if (answer.status !== 200)
+        problems.push(`${label}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
+      else if (!refused) {
+        answered.push(mutation.name);
+        const found = sensitiveOccurrences(answer.data?.[mutation.name], type, [mutation.name], sensitive);
+        problems.push(...checkInside(account, answer, found).map((problem) => `${label}: ${problem}`));
+      }
+    }
+    expect(problems).toEqual([]);
+    // Not every call may be refused: an account that may write has its answers checked too.
+    if (inside && rolesAllow(account.roles, 'person:write')) expect(answered.length).toBeGreaterThan(3);
+    if (!rolesAllow(account.roles, 'person:write') && !rolesAllow(account.roles, 'duplicate:decide')) {
+      expect(answered).toEqual([]);
+    }
+  });
+});
+
+describe('coverage of the generated suite', () => {
+  it('saw every sensitive field read by an account the matrix grants, and refused to every demo account it does not', () => {
+    const gaps: string[] = [];
+    for (const [coordinate, seen] of coverage) {
+      if (seen.read.size === 0) gaps.push(`${coordinate}: never read with a value (extend the fixture)`);
+      const refusedTo = ACCOUNTS.filter(
+        (account) => !grants(account, coordinate) && casesOf(account).some((c) => c.scope === 'inside'),
+      );
+      for (const account of refusedTo) {
+        if (!seen.refused.has(account.name))
+          gaps.push(`${coordinate}: never seen refused to ${account.name}`);
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
+});
