@@ -189,6 +189,21 @@ export async function startGatewayWith(config: GatewayConfig): Promise<RunningGa
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       argumentTextPlugin<GatewayContext>(),
+      {
+        // The gateway's planner throws a plain error (answered 500) for a document without the named
+        // operation; it is the caller's mistake.
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation }) {
+              if (operation) return;
+              throw new GraphQLError(
+                'Không xác định được thao tác cần chạy: operationName không khớp thao tác nào trong yêu cầu, hoặc yêu cầu có nhiều thao tác mà không có operationName.',
+                { extensions: { code: 'BAD_USER_INPUT', field: 'operationName', http: { status: 400 } } },
+              );
+            },
+          };
+        },
+      },
       exposurePlugin<GatewayContext>({
         introspection: config.INTROSPECTION,
         signedIn: (context) => context.principal !== undefined,

@@ -202,6 +202,32 @@ describe('bounded operations at the gateway', () => {
   });
 });
 
+describe('operations the gateway cannot pick', () => {
+  it.each([
+    [
+      'an operationName that names no operation',
+      { query: '{ ethnicities { code } }', operationName: 'X'.repeat(10_000) },
+    ],
+    [
+      'two operations without an operationName',
+      { query: 'query A { ethnicities { code } } query B { paymentProviders { code } }' },
+    ],
+  ])('answers %s with 400 BAD_USER_INPUT on operationName, not an internal error', async (_label, body) => {
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as {
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+    };
+    expect(response.status).toBe(400);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'operationName' });
+    expect(answer.errors?.[0]?.message).toMatch(/operationName/);
+    expect(answer.errors?.[0]?.message.length).toBeLessThan(300);
+  });
+});
+
 describe('response size limits at the gateway', () => {
   const PERSONS = '{ persons(first: 40) { edges { node { id fullName } } } }';
   const ENTITLEMENTS = '{ entitlements { id policyGroup monthlyAmount startMonth status } }';

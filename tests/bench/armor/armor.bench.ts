@@ -151,7 +151,7 @@ export async function benchArmor(): Promise<BenchResult> {
     const login = (username: string) =>
       passwordGrant({ keycloakUrl: KEYCLOAK, username, password: DEMO_PASSWORD });
     const tokens = { officer: '', district: '', province: '' };
-    let loggedInAt = 0;
+    let loggedInAt = -Infinity;
     // Demo tokens live a few minutes and the corpus runs longer: log in again before they expire.
     const freshTokens = async () => {
       if (performance.now() - loggedInAt < 60_000) return;

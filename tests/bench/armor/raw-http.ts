@@ -118,6 +118,9 @@ export function slowHeaders(url: string, budgetMs: number): Promise<boolean> {
       resolve(cut);
     };
     const timer = setTimeout(() => done(false), budgetMs);
+    // The server's answer (a 408) must be read for its end, and so the close, to be seen.
+    socket.resume();
+    socket.on('end', () => done(true));
     socket.on('close', () => done(true));
     socket.on('error', () => done(true));
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   buildSchema,
+  getIntrospectionQuery,
   GraphQLError,
   parse,
   specifiedRules,
@@ -196,6 +197,16 @@ describe('depth, alias and directive rules (GraphQL Armor)', () => {
       '{ person(id: "1") { id @skip(if: false) fullName @skip(if: false) tags @skip(if: false) } }',
     );
     expect(errors.map((error) => error.extensions.limit)).toEqual(['directives']);
+  });
+
+  it('bound introspection too, above the depth of the standard introspection query', () => {
+    const defaults = operationLimitRules({ maxDepth: 12, maxAliases: 30, maxDirectives: 20 });
+    const checkDefaults = (query: string) => validate(schema, parse(query), [...specifiedRules, ...defaults]);
+    expect(checkDefaults(getIntrospectionQuery())).toEqual([]);
+    const nested = `{ __schema { types { fields { type { ${'ofType { '.repeat(60)}name${' }'.repeat(60)} } } } } }`;
+    expect(checkDefaults(nested).map((error) => error.extensions)).toEqual([
+      expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 20 }),
+    ]);
   });
 
   it('refuse an operation nested too deep', () => {

@@ -39,6 +39,9 @@ const foundIn = (error: GraphQLError): number | undefined => {
   return match ? Number(match[1]) : undefined;
 };
 
+/** Deep enough for the standard introspection query (graphql-js getIntrospectionQuery). */
+const INTROSPECTION_MAX_DEPTH = 20;
+
 /** Armor's rules throw (a 500) unless told otherwise: report a QUERY_TOO_COMPLEX error instead. */
 const reportAs =
   (limit: OperationLimit, max: number) => (context: ValidationContext | null, error: GraphQLError) =>
@@ -58,6 +61,15 @@ export function operationLimitRules(
       n: limits.maxDepth,
       flattenFragments: true,
       onReject: [reportAs('depth', limits.maxDepth)],
+    }) as unknown as ValidationRule,
+    // Armor's depth leaves introspection out: bound it too, above the depth of the standard introspection
+    // query (about 13), so that GraphiQL and code generators work and 60 nested `ofType`s do not.
+    maxDepthRule({
+      ...common,
+      n: Math.max(limits.maxDepth, INTROSPECTION_MAX_DEPTH),
+      ignoreIntrospection: false,
+      flattenFragments: true,
+      onReject: [reportAs('depth', Math.max(limits.maxDepth, INTROSPECTION_MAX_DEPTH))],
     }) as unknown as ValidationRule,
     maxAliasesRule({
       ...common,

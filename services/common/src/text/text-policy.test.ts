@@ -162,8 +162,15 @@ describe('cleanText', () => {
     expect(problemOf('--', CODE)).toBe('Mã hộ phải có chữ cái hoặc chữ số.');
   });
 
-  it('keeps free text of a line as written, formula characters included (neutralised when written to a file)', () => {
-    expect(cleaned('=HYPERLINK("x") <b>', ADDRESS)).toBe('=HYPERLINK("x") <b>');
+  it('keeps free text of a line as written, but refuses markup and a leading spreadsheet formula', () => {
+    expect(cleaned('Số 12/3, ngõ 45 (cạnh chợ); "Thôn 1" - 50% +84', ADDRESS)).toBe(
+      'Số 12/3, ngõ 45 (cạnh chợ); "Thôn 1" - 50% +84',
+    );
+    expect(problemOf('Thôn <b>1</b>', ADDRESS)).toBe('Địa chỉ không được có dấu < hoặc >.');
+    expect(problemOf('<script>alert(1)</script>', ADDRESS)).toBe('Địa chỉ không được có dấu < hoặc >.');
+    expect(problemOf('=HYPERLINK("http://x","Thôn 1")', ADDRESS)).toContain('bắt đầu bằng dấu = hoặc @');
+    expect(problemOf('  @SUM(A1)', ADDRESS)).toContain('bắt đầu bằng dấu = hoặc @');
+    expect(cleaned('+84 912 345 678', ADDRESS)).toBe('+84 912 345 678');
   });
 
   it('takes the same decision on its fast path (text already clean) as on the full one', () => {

@@ -11,6 +11,8 @@
  *   and `- _ . /`.
  * - `line`: one line of free text (an address, a code-list value as officials write it). Line breaks
  *   and tabs inside are allowed on input (a spreadsheet cell wrapped with Alt+Enter) and become a space.
+ *   No address needs `<` or `>`, nor starts with `=` or `@`: those are markup or a spreadsheet formula
+ *   (`=HYPERLINK(…)`), refused. (`+` and `-` stay: `+84…` is how a phone number is written.)
  * - `multiline`: free text of several lines (a note). Tabs and line breaks are kept.
  *
  * Always refused, never silently changed: control characters (C0 and C1, DEL, U+2028/U+2029,
@@ -67,6 +69,8 @@ const NAME_START = /^\p{L}/u;
 const STACKED_MARKS = /\p{M}{4,}/u;
 const NOT_NAME_CHARACTER = /[^\p{L}\p{M}0-9 '\u2019.-]/gu;
 const CODE_CHARACTERS = /^[\p{L}\p{M}\p{N} ._/-]+$/u;
+const LINE_MARKUP = /[<>]/;
+const LINE_FORMULA_START = /^[=@]/;
 const NOT_CODE_CHARACTER = /[^\p{L}\p{M}\p{N} ._/-]/gu;
 const HAS_LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 /**
@@ -160,6 +164,13 @@ export function cleanText(value: string, rule: TextRule): TextResult {
     if (!HAS_LETTER_OR_DIGIT.test(text)) {
       return { ok: false, message: `${rule.label} phải có chữ cái hoặc chữ số.` };
     }
+  } else if (rule.kind === 'line') {
+    if (LINE_MARKUP.test(text)) return { ok: false, message: `${rule.label} không được có dấu < hoặc >.` };
+    if (LINE_FORMULA_START.test(text))
+      return {
+        ok: false,
+        message: `${rule.label} không được bắt đầu bằng dấu = hoặc @ (công thức bảng tính).`,
+      };
   }
   return { ok: true, text };
 }

@@ -181,30 +181,61 @@ async function applySession(client: pg.ClientBase, session: ImportSession): Prom
   return scopePath;
 }
 
-/** A queue of report rows, written to the XLSX as they come so that memory stays flat. */
+/** At most this many refused rows wait for the report's writer: a file of refused rows must not fill memory. */
+const REPORT_QUEUE_ROWS = 1000;
+
+/**
+ * A queue of report rows, written to the XLSX as they come: `push` waits while the writer is behind,
+ * so that memory stays flat however many rows a file has refused. A writer that stops (its error is
+ * awaited with the report) lets every later push through at once.
+ */
 function reportQueue() {
   const waiting: ReportedRow[] = [];
-  let wake: (() => void) | undefined;
+  let wakeWriter: (() => void) | undefined;
+  let wakeReader: (() => void) | undefined;
   let ended = false;
+  let abandoned = false;
+  const nudge = () => {
+    wakeWriter?.();
+    wakeWriter = undefined;
+  };
+  const release = () => {
+    wakeReader?.();
+    wakeReader = undefined;
+  };
+  const abandon = () => {
+    abandoned = true;
+    waiting.length = 0;
+    release();
+  };
   const rows: AsyncIterable<ReportedRow> = {
     async *[Symbol.asyncIterator]() {
-      for (;;) {
-        while (waiting.length) yield waiting.shift()!;
-        if (ended) return;
-        await new Promise<void>((resolve) => (wake = resolve));
+      try {
+        for (;;) {
+          while (waiting.length) {
+            const row = waiting.shift()!;
+            release();
+            yield row;
+          }
+          if (ended) return;
+          await new Promise<void>((resolve) => (wakeWriter = resolve));
+        }
+      } finally {
+        abandon();
       }
     },
   };
-  const nudge = () => {
-    wake?.();
-    wake = undefined;
-  };
   return {
     rows,
-    push(row: ReportedRow) {
+    async push(row: ReportedRow) {
+      if (abandoned) return;
       waiting.push(row);
       nudge();
+      while (waiting.length >= REPORT_QUEUE_ROWS && !abandoned)
+        await new Promise<void>((resolve) => (wakeReader = resolve));
     },
+    /** The writer failed before or while reading: nothing more is queued. */
+    abandon,
     end() {
       ended = true;
       nudge();
@@ -294,8 +325,11 @@ async function importInSession(
     const mapped = new Set(columnMap.columns.map((column) => column.field));
     const columnOf = (field: CanonicalField) =>
       columnMap.columns.find((column) => column.field === field)?.header ?? FIELD_LABELS[field];
-    if (request.report) reportWritten = writeImportReport(request.report.path, sheet.headers, queue.rows);
-    const reject = (
+    if (request.report) {
+      reportWritten = writeImportReport(request.report.path, sheet.headers, queue.rows);
+      reportWritten.catch(queue.abandon);
+    }
+    const reject = async (
       rowNumber: number,
       cells: readonly SpreadsheetCell[],
       rowProblems: readonly RowProblem[],
@@ -306,7 +340,7 @@ async function importInSession(
           problems.push({ row: rowNumber, column: problem.column, message: problem.message });
         }
       }
-      if (request.report) queue.push({ rowNumber, cells, problems: rowProblems });
+      if (request.report) await queue.push({ rowNumber, cells, problems: rowProblems });
     };
 
     await client.query(
@@ -327,12 +361,12 @@ async function importInSession(
       }
       const result = parse(cells);
       if (!result.ok) {
-        reject(row.rowNumber, row.cells, result.problems);
+        await reject(row.rowNumber, row.cells, result.problems);
         continue;
       }
       const person = result.row;
       if (!communes.has(person.residenceUnitCode)) {
-        reject(row.rowNumber, row.cells, [
+        await reject(row.rowNumber, row.cells, [
           {
             column: columnOf('residenceUnitCode'),
             field: 'residenceUnitCode',
@@ -353,7 +387,7 @@ async function importInSession(
       const differing = inFile.length ? inFile : duplicate.differences;
       const columns = [...new Set(differing.map((field) => columnOf(field)))];
       const first = differing[0] ?? 'fullName';
-      reject(
+      await reject(
         duplicate.rowNumber,
         [],
         [
@@ -381,7 +415,7 @@ async function importInSession(
         heldElsewhere.map((row) => row.row_number),
       ]);
       for (const { row_number: rowNumber } of heldElsewhere) {
-        reject(
+        await reject(
           rowNumber,
           [],
           [
