@@ -33,6 +33,8 @@ export const gatewayEnvSchema = baseEnvSchema
     MAX_RESPONSE_BYTES: limit(32 * MIB, 1024, 1024 * MIB),
     /** A subgraph that has not answered by then is reported unavailable (the rest of the answer stands). */
     SUBGRAPH_TIMEOUT_MS: limit(30_000, 100, 300_000),
+    /** The same for a mutation: an import of a province's list takes minutes (its reading stops at 600 s). */
+    SUBGRAPH_MUTATION_TIMEOUT_MS: limit(900_000, 100, 3_600_000),
     /** Uploads (GraphQL multipart requests): largest file and most files in one request. */
     UPLOAD_MAX_FILE_MB: limit(50, 1, 2048),
     UPLOAD_MAX_FILES: limit(3, 1, 20),

@@ -105,6 +105,7 @@ export async function startGatewayWith(config: GatewayConfig): Promise<RunningGa
         fetcher: sizeLimitedFetcher(config.MAX_SUBGRAPH_RESPONSE_BYTES, {
           service: name,
           timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+          mutationTimeoutMs: config.SUBGRAPH_MUTATION_TIMEOUT_MS,
         }),
         willSendRequest({ request, context }) {
           request.http?.headers.set(GATEWAY_CREDENTIAL_HEADER, config.SUBGRAPH_SECRET);

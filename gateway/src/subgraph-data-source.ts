@@ -21,17 +21,23 @@ export function subgraphUnavailable(service: string): GraphQLError {
   );
 }
 
+/** The gateway's request to a subgraph starts with its operation text (RemoteGraphQLDataSource's body). */
+const MUTATION_BODY = /^\{"query":"\s*mutation\b/;
+
 /**
  * Fetches a subgraph answer while counting its bytes: over `maxBytes` the transfer is cancelled
  * and the answer refused, instead of being buffered and parsed without bound. A subgraph that is down,
- * or does not answer within `timeoutMs`, is a SERVICE_UNAVAILABLE error rather than a request that hangs.
+ * or does not answer within `timeoutMs` (`mutationTimeoutMs` for a mutation), is a SERVICE_UNAVAILABLE
+ * error rather than a request that hangs.
  */
 export function sizeLimitedFetcher(
   maxBytes: number,
-  subgraph: { service: string; timeoutMs: number },
+  subgraph: { service: string; timeoutMs: number; mutationTimeoutMs: number },
 ): Fetcher {
   return async (url, init) => {
-    const timeout = AbortSignal.timeout(subgraph.timeoutMs);
+    // A mutation may be a whole province's import, minutes long; a query or an entity fetch is not.
+    const mutation = typeof init?.body === 'string' && MUTATION_BODY.test(init.body);
+    const timeout = AbortSignal.timeout(mutation ? subgraph.mutationTimeoutMs : subgraph.timeoutMs);
     try {
       const response = await fetch(url, {
         ...(init?.method ? { method: init.method } : {}),

@@ -59,9 +59,17 @@ export function rawRequest(options: RawRequest): Promise<Answer> {
         finish({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
       );
     });
+    // What the server sent, kept beside the parser: a server that refuses a body mid-stream answers and
+    // closes, and the client's next write fails (EPIPE) before its parser hands the answer over.
+    const received: Buffer[] = [];
+    outgoing.on('socket', (socket) => socket.on('data', (chunk: Buffer) => received.push(chunk)));
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
-      if (options.abortAfterBytes !== undefined) finish({ failure: 'aborted by the client' });
-      else finish({ failure: error.code ?? error.message });
+      if (options.abortAfterBytes !== undefined) return finish({ failure: 'aborted by the client' });
+      const sent = Buffer.concat(received).toString('utf8');
+      const status = /^HTTP\/1\.[01] (\d{3})/.exec(sent);
+      if (status)
+        return finish({ status: Number(status[1]), text: sent.slice(sent.indexOf('\r\n\r\n') + 4) });
+      finish({ failure: error.code ?? error.message });
     });
 
     const body = options.body;

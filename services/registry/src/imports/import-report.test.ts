@@ -88,6 +88,20 @@ describe('writeImportReport', () => {
     expect(workbook.worksheets[0]!.rowCount).toBe(1);
   });
 
+  it('ends with how many refused rows it left out, when the import capped the report', async () => {
+    const path = join(folder, 'capped-report.xlsx');
+    expect(await writeImportReport(path, headers, badRows, { omittedRows: () => 123_456 })).toEqual({
+      rowCount: 2,
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(path);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.rowCount).toBe(4);
+    expect(String(sheet.getRow(4).getCell(headers.length + 2).value)).toMatch(
+      /^Còn 123\.456 dòng lỗi khác không ghi vào báo cáo này \(tối đa 2 dòng\)/,
+    );
+  });
+
   it('writes text that a spreadsheet would run as a formula as plain, neutralised text', async () => {
     const path = join(folder, 'formulas.xlsx');
     const hostile = [

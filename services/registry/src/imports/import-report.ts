@@ -22,6 +22,7 @@ export async function writeImportReport(
   target: string | Writable,
   headers: readonly string[],
   badRows: AsyncIterable<ReportedRow> | Iterable<ReportedRow>,
+  options: { omittedRows?: () => number } = {},
 ): Promise<{ rowCount: number }> {
   // Loaded here, not at the top: a CSV import that refuses no row does without its 35 MB.
   const excel = (await import('exceljs')).default;
@@ -61,6 +62,16 @@ export async function writeImportReport(
     });
     row.commit();
     rowCount++;
+  }
+  const omitted = options.omittedRows?.() ?? 0;
+  if (omitted > 0) {
+    const note = sheet.addRow([
+      null,
+      ...headers.map(() => null),
+      `Còn ${omitted.toLocaleString('vi-VN')} dòng lỗi khác không ghi vào báo cáo này (tối đa ${rowCount.toLocaleString('vi-VN')} dòng): hãy sửa các lỗi trên cho cả tệp rồi nhập lại.`,
+    ]);
+    note.font = { italic: true };
+    note.commit();
   }
   sheet.commit();
   await workbook.commit();

@@ -75,8 +75,13 @@ export type PersonImportRequest = (
   onStep?: (step: string, seconds: number) => void;
 };
 
-/** At most this many problems travel in the answer; the XLSX report has them all. */
+/** At most this many problems travel in the answer; the XLSX report has more. */
 const MAX_PROBLEMS_IN_ANSWER = 1000;
+/**
+ * At most this many refused rows go into the XLSX report (about 40 MB of the writer's memory; a million
+ * took 420 MB): a file with more is fixed as a whole, not row by row. The report says how many it left out.
+ */
+export const MAX_REPORT_ROWS = 100_000;
 
 /** Staging columns, in COPY order; `new_id` (a fresh uuid) is filled by PostgreSQL. */
 const STAGING_COLUMNS = [
@@ -326,7 +331,9 @@ async function importInSession(
     const columnOf = (field: CanonicalField) =>
       columnMap.columns.find((column) => column.field === field)?.header ?? FIELD_LABELS[field];
     if (request.report) {
-      reportWritten = writeImportReport(request.report.path, sheet.headers, queue.rows);
+      reportWritten = writeImportReport(request.report.path, sheet.headers, queue.rows, {
+        omittedRows: () => Math.max(0, rejected - MAX_REPORT_ROWS),
+      });
       reportWritten.catch(queue.abandon);
     }
     const reject = async (
@@ -340,7 +347,9 @@ async function importInSession(
           problems.push({ row: rowNumber, column: problem.column, message: problem.message });
         }
       }
-      if (request.report) await queue.push({ rowNumber, cells, problems: rowProblems });
+      // The report shows the header's columns only: cells past them (a sheet of 16,384 columns) are not kept.
+      if (request.report && rejected <= MAX_REPORT_ROWS)
+        await queue.push({ rowNumber, cells: cells.slice(0, sheet.headers.length), problems: rowProblems });
     };
 
     await client.query(
