@@ -330,3 +330,19 @@ describe('a decompression bomb', () => {
     expect(await count('select count(*) from registry.persons')).toBe(persons);
   });
 });
+
+describe('a file refused half-way through its rows', () => {
+  it('answers at once and gives its connection back out of COPY, ready for the next import', async () => {
+    const manyRows = [HEADER, ...Array.from({ length: 3000 }, () => ROWS[1])].join('\n');
+    const before = await count('select count(*) from registry.change_history');
+    const started = performance.now();
+    // Past the row limit the reading stops while the COPY is open: the rollback used to wait forever.
+    await expect(
+      importPersons(request({ file: Readable.from([manyRows]), limits: { maxRows: 1000 } })),
+    ).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(await count('select count(*) from registry.change_history')).toBe(before);
+    const next = await importPersons(request({ fileName: 'sau-khi-loi.csv' }));
+    expect(next.rows).toBe(ROWS.length);
+  }, 30_000);
+});

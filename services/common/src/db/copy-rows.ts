@@ -39,5 +39,15 @@ export function copyRows(client: ClientBase, sql: string) {
       chunk = '';
       await finished;
     },
+    /**
+     * Gives up an unfinished COPY (pg-copy-streams sends CopyFail): until then the connection is in COPY
+     * mode and a `rollback` sent on it would wait forever.
+     */
+    async abort(): Promise<void> {
+      if (stream.writableFinished || stream.destroyed) return;
+      const closed = once(stream, 'close').catch(() => undefined);
+      stream.destroy(new Error('COPY abandoned'));
+      await closed;
+    },
   };
 }

@@ -285,6 +285,7 @@ async function importInSession(
   let rejected = 0;
   let reportWritten: Promise<unknown> = Promise.resolve();
   const queue = reportQueue();
+  let copy: ReturnType<typeof copyRows> | undefined;
   let stepStarted = performance.now();
   const step = (name: string) => {
     const now = performance.now();
@@ -355,7 +356,7 @@ async function importInSession(
     await client.query(
       `create temp table import_rows (${STAGING_COLUMNS.join(', ')}, new_id uuid not null default registry.time_ordered_uuid()) on commit drop`,
     );
-    const copy = copyRows(client, `copy import_rows (${COPY_COLUMN_NAMES}) from stdin`);
+    copy = copyRows(client, `copy import_rows (${COPY_COLUMN_NAMES}) from stdin`);
     const parse = personRowParser(columnMap, {
       today: request.today ?? new Date(),
       defaultUnitCode: request.defaultUnitCode,
@@ -461,6 +462,8 @@ async function importInSession(
       reportId: rejected && request.report ? request.report.id : null,
     };
   } catch (error) {
+    // A file refused half-way (too many rows, broken after some) leaves the COPY open: end it first.
+    await copy?.abort().catch((abortError: Error) => (clientBroken ??= abortError));
     await client.query('rollback').catch((rollbackError: Error) => (clientBroken ??= rollbackError));
     queue.end();
     await reportWritten.catch(() => undefined);
