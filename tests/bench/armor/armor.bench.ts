@@ -283,7 +283,9 @@ export async function benchArmor(): Promise<BenchResult> {
         `Corpus (seed ${SEED}${only ? `, only ${only.join(', ')}` : ''}): ${[...families].map(([family, count]) => `${family} ${count}`).join(', ')}.`,
         "Against `npm start` (services as child processes, NODE_ENV development, demo realm); peak RSS is each process's VmHWM.",
         ...(changed.length
-          ? [`Tables whose row count changed: ${changed.map(([table]) => table).join(', ')}.`]
+          ? [
+              `Tables whose row count changed over the run, by the valid fuzzed inputs too: ${changed.map(([table]) => table).join(', ')}.`,
+            ]
           : []),
         ...failures
           .slice(0, 40)
