@@ -10,12 +10,10 @@ import {
   graphqlRequestListener,
   hardenHttpServer,
   httpLimitsOf,
-  loggableError,
   rolesAllow,
   sendJson,
-  tokenVerifierOptions,
   toGraphQLError,
-  TokenVerifier,
+  serviceTokenVerifier,
   type Principal,
 } from '@ansinh/common';
 import {
@@ -87,14 +85,7 @@ export function startGateway(env: NodeJS.ProcessEnv): Promise<RunningGateway> {
 /** The gateway on an already parsed configuration (tests of production behaviour on a local stack). */
 export async function startGatewayWith(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
-  const verifier = new TokenVerifier({
-    ...tokenVerifierOptions(config),
-    onKeyFetchError: (error) =>
-      logger.warn(
-        { error: loggableError(error) },
-        'identity provider keys not fetched; serving the cached ones',
-      ),
-  });
+  const verifier = serviceTokenVerifier(config, logger);
   const urls = subgraphUrls(config);
 
   const gateway = new ApolloGateway({

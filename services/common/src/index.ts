@@ -1,4 +1,5 @@
 export { Session } from './auth/session.ts';
+export { serviceTokenVerifier } from './auth/service-token-verifier.ts';
 export { PERMISSIONS, rolesAllow, type Action } from './auth/permissions.ts';
 export { pathCovers } from './auth/unit-path.ts';
 export {
@@ -16,7 +17,6 @@ export {
   databasePasswordVariable,
   issuerOf,
   tokenIssuerOf,
-  tokenVerifierOptions,
   parseEnv,
   port,
   roleLoginUrl,

@@ -82,17 +82,6 @@ export function tokenIssuerOf(
   return config.OIDC_ISSUER?.replace(/\/+$/, '') ?? issuerOf(config);
 }
 
-/** Verifies tokens of the configured issuer with keys fetched from KEYCLOAK_URL's realm. */
-export function tokenVerifierOptions(
-  config: Pick<BaseConfig, 'KEYCLOAK_URL' | 'KEYCLOAK_REALM' | 'OIDC_ISSUER' | 'OIDC_AUDIENCE'>,
-): { issuer: string; audience: string; jwksUrl: string } {
-  return {
-    issuer: tokenIssuerOf(config),
-    audience: config.OIDC_AUDIENCE,
-    jwksUrl: `${issuerOf(config)}/protocol/openid-connect/certs`,
-  };
-}
-
 /** What the database logins are derived from: a parsed configuration (its other variables unread). */
 type LoginConfig = Readonly<Record<string, unknown>> & { NODE_ENV?: string; DATABASE_URL?: string };
 

@@ -10,13 +10,14 @@ import type { DocumentNode } from 'graphql';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { Session } from '../auth/session.ts';
-import { bearerToken, TokenVerifier } from '../auth/token-verifier.ts';
-import { baseEnvSchema, databasePasswordOf, parseEnv, port, tokenVerifierOptions } from '../config/env.ts';
+import { serviceTokenVerifier } from '../auth/service-token-verifier.ts';
+import { bearerToken, type TokenVerifier } from '../auth/token-verifier.ts';
+import { baseEnvSchema, databasePasswordOf, parseEnv, port } from '../config/env.ts';
 import { openSubgraphOrm } from '../db/orm.ts';
 import { databaseUnavailable, databaseUnavailableError } from '../db/database-unavailable.ts';
 import { unitPathOf } from '../db/unit-scope.ts';
 import { AppError, toGraphQLError } from '../errors/app-error.ts';
-import { createErrorFormatter, loggableError } from '../errors/format-error.ts';
+import { createErrorFormatter } from '../errors/format-error.ts';
 import { guardResolvers } from '../graphql/guard-resolvers.ts';
 import { defaultIntrospection, DEVELOPMENT_SUBGRAPH_SECRET, exposurePlugin } from '../graphql/exposure.ts';
 import { formatLimitError } from '../graphql/limit-error.ts';
@@ -132,14 +133,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     logger,
     ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}),
   });
-  const verifier = new TokenVerifier({
-    ...tokenVerifierOptions(config),
-    onKeyFetchError: (error) =>
-      logger.warn(
-        { error: loggableError(error) },
-        'identity provider keys not fetched; serving the cached ones',
-      ),
-  });
+  const verifier = serviceTokenVerifier(config, logger);
 
   const httpServer = createServer();
   const httpLimits = httpLimitsOf(config);
