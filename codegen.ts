@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/** The parts of services/common's SDL a subgraph includes (its package.json `ansinh.sharedSdl`, as loadTypeDefs reads it). */
+const sharedSdl = (name: string): string[] =>
+  (
+    JSON.parse(readFileSync(`services/${name}/package.json`, 'utf8')) as { ansinh?: { sharedSdl?: string[] } }
+  ).ansinh?.sharedSdl?.map((part) => `services/common/src/${part}/${part}.graphql`) ?? [];
 
 /**
  * Resolver types generated from each subgraph's SDL (never hand-written twins): `npm run codegen`.
@@ -11,7 +18,7 @@ const subgraph = (
   scalars: Record<string, string> = {},
 ) => ({
   [`services/${name}/src/generated/resolvers-types.ts`]: {
-    schema: `services/${name}/schema.graphql`,
+    schema: [`services/${name}/src/**/*.graphql`, ...sharedSdl(name)],
     plugins: ['typescript', 'typescript-resolvers'],
     config: {
       federation: true,
@@ -44,19 +51,26 @@ const config: CodegenConfig = {
         ChangeRecord: '../history/change-record.entity.ts#ChangeRecord',
         DuplicateWarning: '../duplicates/duplicate-warning.entity.ts#DuplicateWarning',
         DataGap: '../data-gaps/data-gaps.repository.ts#DataGapParent',
+        Job: '@ansinh/common#JobRecord',
       },
       { Upload: 'string' },
     ),
     ...subgraph(
       'approvals',
       'ApprovalsContext',
-      { Entitlement: '../entitlements/entitlement.entity.ts#Entitlement' },
+      {
+        Entitlement: '../entitlements/entitlement.entity.ts#Entitlement',
+        ChangeRecord: '@ansinh/common#ChangeRecordRow',
+      },
       { VND: 'number' },
     ),
     ...subgraph(
       'payments',
       'PaymentsContext',
-      { PaymentLine: '../payment-lines/payment-line.entity.ts#PaymentLine' },
+      {
+        PaymentLine: '../payment-lines/payment-line.entity.ts#PaymentLine',
+        ChangeRecord: '@ansinh/common#ChangeRecordRow',
+      },
       { VND: 'number' },
     ),
     ...subgraph('reporting', 'ReportingContext', {}, { VND: 'number' }),

@@ -15,6 +15,17 @@ describe('gateway config', () => {
     ).toThrow(/REGISTRY_URL: must be set explicitly in production[\s\S]*REPORTING_URL/);
   });
 
+  it('bounds uploads per file, per request and in count, a request at least as large as a file', () => {
+    expect(loadGatewayConfig({ KEYCLOAK_URL: 'http://localhost:8180' })).toMatchObject({
+      UPLOAD_MAX_FILE_MB: 50,
+      UPLOAD_MAX_REQUEST_MB: 100,
+      UPLOAD_MAX_FILES: 3,
+    });
+    expect(() =>
+      loadGatewayConfig({ KEYCLOAK_URL: 'http://localhost:8180', UPLOAD_MAX_FILE_MB: '200' }),
+    ).toThrow(/UPLOAD_MAX_REQUEST_MB: must be at least UPLOAD_MAX_FILE_MB/);
+  });
+
   it('refuses a malformed Keycloak address', () => {
     expect(() => loadGatewayConfig({ KEYCLOAK_URL: 'not a url' })).toThrow(/KEYCLOAK_URL/);
   });

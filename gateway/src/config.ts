@@ -35,8 +35,9 @@ export const gatewayEnvSchema = baseEnvSchema
     SUBGRAPH_TIMEOUT_MS: limit(30_000, 100, 300_000),
     /** The same for a mutation: an import of a province's list takes minutes (its reading stops at 600 s). */
     SUBGRAPH_MUTATION_TIMEOUT_MS: limit(900_000, 100, 3_600_000),
-    /** Uploads (GraphQL multipart requests): largest file and most files in one request. */
+    /** Uploads (GraphQL multipart requests): largest file, largest request (files and fields) and most files in one request. */
     UPLOAD_MAX_FILE_MB: limit(50, 1, 2048),
+    UPLOAD_MAX_REQUEST_MB: limit(100, 1, 4096),
     UPLOAD_MAX_FILES: limit(3, 1, 20),
     ...httpLimitsEnv,
     RATE_LIMIT_USER_COST_PER_MINUTE: limit(1_000_000, 1, 1_000_000_000),
@@ -62,6 +63,12 @@ export const gatewayEnvSchema = baseEnvSchema
       if (config[name] < config.MAX_QUERY_COST)
         context.addIssue({ code: 'custom', path: [name], message: 'must be at least MAX_QUERY_COST' });
     }
+    if (config.UPLOAD_MAX_REQUEST_MB < config.UPLOAD_MAX_FILE_MB)
+      context.addIssue({
+        code: 'custom',
+        path: ['UPLOAD_MAX_REQUEST_MB'],
+        message: 'must be at least UPLOAD_MAX_FILE_MB',
+      });
     if (config.MAX_RESPONSE_BYTES < config.MAX_SUBGRAPH_RESPONSE_BYTES)
       context.addIssue({
         code: 'custom',

@@ -10,10 +10,10 @@ import {
   graphqlRequestListener,
   hardenHttpServer,
   httpLimitsOf,
-  rolesAllow,
   sendJson,
   toGraphQLError,
   serviceTokenVerifier,
+  UUID_FORMAT,
   type Principal,
 } from '@ansinh/common';
 import {
@@ -34,12 +34,8 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { loadGatewayConfig, type GatewayConfig } from './config.ts';
 import { CostBudgets } from './cost-budget.ts';
 import { sizeLimitedFetcher, SubgraphDataSource } from './subgraph-data-source.ts';
-import {
-  DEFAULT_UPLOAD_LIMITS,
-  MultipartError,
-  proxyImportReport,
-  readMultipartOperations,
-} from './uploads.ts';
+import { mutationOwners, uploadService } from './file-routing.ts';
+import { DEFAULT_UPLOAD_LIMITS, MultipartError, proxyFile, readMultipartOperations } from './uploads.ts';
 
 export type GatewayContext = {
   requestId: string;
@@ -67,6 +63,8 @@ function subgraphUrls(config: GatewayConfig): Record<string, string> {
 export const LIST_SIZES: ListSizes = {
   'Query.entitlements': 1000,
   'Query.paymentLines': 1000,
+  'Entitlement.history': 5,
+  'PaymentLine.history': 5,
   'Query.administrativeUnits': 100,
   'AdministrativeUnit.children': 100,
   'DataGap.persons': 100,
@@ -87,9 +85,11 @@ export async function startGatewayWith(config: GatewayConfig): Promise<RunningGa
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const verifier = serviceTokenVerifier(config, logger);
   const urls = subgraphUrls(config);
+  const supergraphSdl = readFileSync(SUPERGRAPH_PATH, 'utf8');
+  const owners = mutationOwners(supergraphSdl);
 
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(SUPERGRAPH_PATH, 'utf8'),
+    supergraphSdl,
     buildService: ({ name }) =>
       new SubgraphDataSource<GatewayContext>(name, {
         url: urls[name],
@@ -143,8 +143,25 @@ export async function startGatewayWith(config: GatewayConfig): Promise<RunningGa
   hardenHttpServer(httpServer, httpLimits);
   const uploadLimits = {
     ...DEFAULT_UPLOAD_LIMITS,
-    maxFileBytes: config.UPLOAD_MAX_FILE_MB * 1024 * 1024,
+    maxFileBytes: Math.round(config.UPLOAD_MAX_FILE_MB * 1024 * 1024),
+    maxRequestBytes: Math.round(config.UPLOAD_MAX_REQUEST_MB * 1024 * 1024),
     maxFiles: config.UPLOAD_MAX_FILES,
+  };
+  /** The caller's credentials, passed on to a subgraph's file routes. */
+  const forwardedHeaders = (request: IncomingMessage): Record<string, string> => ({
+    ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
+    ...(request.headers['x-request-id'] ? { 'x-request-id': String(request.headers['x-request-id']) } : {}),
+  });
+  /** Files are for signed-in callers (what each is for, the subgraph decides): refused before the body is read. */
+  const requireSignedIn = async (request: IncomingMessage): Promise<void> => {
+    const token = bearerToken(request.headers.authorization);
+    if (!token) throw new MultipartError('Cần đăng nhập để tải tệp lên hoặc tải tệp về.', 401);
+    try {
+      await verifier.verify(token);
+    } catch (error) {
+      if (error instanceof AppError) throw new MultipartError(error.message, 401);
+      throw error;
+    }
   };
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -254,31 +271,42 @@ export async function startGatewayWith(config: GatewayConfig): Promise<RunningGa
             Object.fromEntries(names.map((name, index) => [name, checks[index]])),
           );
         },
-        '/import-report': (request, response) => proxyImportReport(request, response, urls.registry!),
+        // `/files/<service>/<id>` (downloadPath in @ansinh/common): the file routes of that subgraph.
+        '/files/*': async (request, response) => {
+          const [service, id, ...rest] = new URL(request.url ?? '/', 'http://localhost').pathname
+            .slice('/files/'.length)
+            .split('/');
+          if (!service || !id || rest.length > 0 || !Object.hasOwn(urls, service) || !UUID_FORMAT.test(id))
+            return sendJson(response, 404, { error: 'Không tìm thấy tệp.', code: 'NOT_FOUND' });
+          if (!['GET', 'HEAD', 'DELETE'].includes(request.method ?? '')) {
+            response.setHeader('allow', 'GET, HEAD, DELETE');
+            return sendJson(response, 405, {
+              error: 'Chỉ nhận GET, HEAD, DELETE.',
+              code: 'METHOD_NOT_ALLOWED',
+            });
+          }
+          try {
+            await requireSignedIn(request);
+          } catch (error) {
+            if (!(error instanceof MultipartError)) throw error;
+            return sendJson(response, error.status, { error: error.publicMessage, code: 'UNAUTHENTICATED' });
+          }
+          await proxyFile(request, response, new URL(`/files/${id}`, urls[service]), {
+            headers: forwardedHeaders(request),
+            timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+          });
+        },
       },
       async (request) => {
-        // Uploads are for officials who may import: refuse before a byte of the body is read.
-        const token = bearerToken(request.headers.authorization);
-        if (!token) throw new MultipartError('Cần đăng nhập để tải tệp lên.', 401);
-        let principal: Principal;
-        try {
-          principal = await verifier.verify(token);
-        } catch (error) {
-          if (error instanceof AppError) throw new MultipartError(error.message, 401);
-          throw error;
-        }
-        if (!rolesAllow(principal.roles, 'person:write'))
-          throw new MultipartError('Tài khoản của bạn không có quyền nhập danh sách đối tượng.', 403);
+        await requireSignedIn(request);
         return readMultipartOperations(
           request,
-          {
-            url: new URL('/uploads', urls.registry).toString(),
-            headers: {
-              ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
-              ...(request.headers['x-request-id']
-                ? { 'x-request-id': String(request.headers['x-request-id']) }
-                : {}),
-            },
+          (operations) => {
+            // The subgraph that runs the mutation stores its files, whichever it is.
+            const service = uploadService(operations, owners, config.MAX_QUERY_TOKENS);
+            const url = urls[service];
+            if (!url) throw new MultipartError('Không xác định được dịch vụ nhận tệp của mutation này.');
+            return { url: new URL('/files', url).toString(), headers: forwardedHeaders(request) };
           },
           uploadLimits,
         );

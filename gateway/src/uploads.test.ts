@@ -3,6 +3,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   DEFAULT_UPLOAD_LIMITS,
+  MultipartError,
   planUploads,
   readMultipartOperations,
   uploadSlot,
@@ -67,14 +68,34 @@ describe('planUploads', () => {
       expect.objectContaining({ status: 413 }),
     );
   });
+
+  it('takes one file per variable: a second file for the same place is refused', () => {
+    expect(() => planUploads(ops, { 0: ['variables.a'], 1: ['variables.a'] }, DEFAULT_UPLOAD_LIMITS)).toThrow(
+      /chỉ nhận một tệp/,
+    );
+    expect(() => planUploads(ops, { 0: ['variables.a', 'variables.a'] }, DEFAULT_UPLOAD_LIMITS)).toThrow(
+      /chỉ nhận một tệp/,
+    );
+    expect(planUploads(ops, { 0: ['variables.a'], 1: ['variables.b'] }, DEFAULT_UPLOAD_LIMITS).size).toBe(2);
+  });
 });
 
 /**
- * The multipart reader against a stand-in for the registry's `/uploads` that stores bodies in
- * memory and records deletions, so that what reached it, and what was removed, can be checked.
+ * The multipart reader against a stand-in for a subgraph's `/files` that stores bodies in memory
+ * and records deletions and headers, so that what reached it, and what was removed, can be checked.
  */
-type Receiver = { stored: Map<string, number>; deleted: string[]; status: number };
-const receiver: Receiver = { stored: new Map(), deleted: [], status: 201 };
+type Receiver = {
+  stored: Map<string, number>;
+  deleted: string[];
+  headers: Record<string, string | string[] | undefined>[];
+  status: number;
+};
+const receiver: Receiver = { stored: new Map(), deleted: [], headers: [], status: 201 };
+/** Where the reader sends files; a test may make it refuse the operation instead. */
+let targetOf = (_operations: { query?: unknown }) => ({
+  url: registryUrl,
+  headers: { authorization: 'Bearer t' },
+});
 let registry: Server;
 let registryUrl: string;
 let gateway: Server;
@@ -84,11 +105,11 @@ let nextId = 0;
 
 beforeAll(async () => {
   registry = createServer((request, response) => {
-    const id = new URL(request.url!, 'http://x').searchParams.get('id');
     if (request.method === 'DELETE') {
-      receiver.deleted.push(id!);
+      receiver.deleted.push(new URL(request.url!, 'http://x').pathname.replace('/files/', ''));
       return void response.writeHead(204).end();
     }
+    receiver.headers.push(request.headers);
     if (receiver.status !== 201) {
       // Refuses at once, while the gateway is still sending (as the registry does for a missing right).
       response.writeHead(receiver.status, { 'content-type': 'application/json' });
@@ -105,9 +126,8 @@ beforeAll(async () => {
     });
   });
   gateway = createServer((request: IncomingMessage, response) => {
-    readMultipartOperations(request, { url: registryUrl, headers: {} }, limits).then(
-      async ({ body, release }) => {
-        await release();
+    readMultipartOperations(request, (operations) => targetOf(operations), limits).then(
+      ({ body }) => {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));
       },
@@ -119,7 +139,7 @@ beforeAll(async () => {
   });
   for (const server of [registry, gateway])
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  registryUrl = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/uploads`;
+  registryUrl = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/files`;
   gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/graphql`;
 });
 afterAll(async () => {
@@ -136,8 +156,10 @@ afterAll(() => void process.off('unhandledRejection', onRejection));
 beforeEach(() => {
   receiver.stored.clear();
   receiver.deleted.length = 0;
+  receiver.headers.length = 0;
   receiver.status = 201;
   limits = DEFAULT_UPLOAD_LIMITS;
+  targetOf = () => ({ url: registryUrl, headers: { authorization: 'Bearer t' } });
   rejections.length = 0;
 });
 
@@ -152,7 +174,8 @@ function form(files: Record<string, Buffer | string>, variables: Record<string, 
       ),
     ),
   );
-  for (const [name, content] of Object.entries(files)) body.append(name, new Blob([content]), `${name}.csv`);
+  for (const [name, content] of Object.entries(files))
+    body.append(name, new Blob([content], { type: 'text/csv' }), `${name}.csv`);
   return body;
 }
 
@@ -162,14 +185,47 @@ const post = async (body: FormData) => {
 };
 
 describe('readMultipartOperations', () => {
-  it('puts the stored file ids into the variables, and releases them once answered', async () => {
+  it('puts the stored file ids into the variables, and leaves the files to the mutation', async () => {
     const answer = await post(form({ 0: 'Họ và tên\r\nA\r\n', 1: 'x' }, { f: null, g: null }));
     expect(answer.status).toBe(200);
     expect(answer.body.variables).toEqual({
       f: expect.stringMatching(/^file-/),
       g: expect.stringMatching(/^file-/),
     });
-    expect(receiver.deleted.sort()).toEqual([answer.body.variables.f, answer.body.variables.g].sort());
+    expect(receiver.deleted).toEqual([]);
+    // Each file reached the target with the caller's credentials, its name and its type.
+    expect(receiver.headers).toHaveLength(2);
+    for (const headers of receiver.headers)
+      expect(headers).toMatchObject({
+        authorization: 'Bearer t',
+        'content-type': 'text/csv',
+        'x-file-name': expect.stringMatching(/^[01]\.csv$/),
+      });
+  });
+
+  it('asks where the files go once it has the operations, and stores nothing when that is refused', async () => {
+    const seen: unknown[] = [];
+    targetOf = (operations) => {
+      seen.push(operations.query);
+      throw new MultipartError('Tệp chỉ được gửi kèm một mutation.');
+    };
+    const answer = await post(form({ 0: 'x' }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('Tệp chỉ được gửi kèm một mutation.');
+    expect(seen).toEqual(['mutation ($f: Upload!) { x(f: $f) }']);
+    expect(receiver.stored.size).toBe(0);
+  });
+
+  it('refuses a request past its own limit, whatever each file weighs', async () => {
+    limits = { ...DEFAULT_UPLOAD_LIMITS, maxFileBytes: 600 * 1024, maxRequestBytes: 1024 * 1024 };
+    const answer = await post(
+      form({ 0: Buffer.alloc(600 * 1024, 'a'), 1: Buffer.alloc(600 * 1024, 'b') }, { f: null, g: null }),
+    );
+    expect(answer.status).toBe(413);
+    expect(answer.body.error).toMatch(/Yêu cầu quá lớn \(tối đa 1 MB\)/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // What was stored before the request passed its limit is removed again.
+    expect(receiver.deleted.sort()).toEqual([...receiver.stored.keys()].sort());
   });
 
   it('refuses a file over the limit with 413, aborting its upload', async () => {

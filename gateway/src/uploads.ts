@@ -20,6 +20,8 @@ export class MultipartError extends Error {
 export type UploadLimits = {
   /** Largest file. */
   maxFileBytes: number;
+  /** Largest request body: all its files and fields together. */
+  maxRequestBytes: number;
   /** Most files in one request. */
   maxFiles: number;
   /** Largest `operations` or `map` field. */
@@ -28,6 +30,7 @@ export type UploadLimits = {
 
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
   maxFileBytes: 50 * 1024 * 1024,
+  maxRequestBytes: 100 * 1024 * 1024,
   maxFiles: 3,
   maxFieldBytes: 2 * 1024 * 1024,
 };
@@ -96,6 +99,7 @@ export function planUploads(
   if (names.length > limits.maxFiles)
     throw new MultipartError(`Mỗi yêu cầu chỉ được tải lên tối đa ${limits.maxFiles} tệp.`, 413);
   const plan = new Map<string, { target: object; key: string }[]>();
+  const used = new Set<string>();
   for (const name of names) {
     const paths = map[name];
     if (
@@ -107,6 +111,14 @@ export function planUploads(
       throw new MultipartError(
         `Mục "${name.slice(0, 64)}" của "map" phải là một danh sách đường dẫn "variables.…".`,
       );
+    // One file per variable: a second file for the same place would silently replace the first.
+    for (const path of paths) {
+      if (used.has(path as string))
+        throw new MultipartError(
+          `Biến "${String(path).slice(0, 200)}" chỉ nhận một tệp, nhưng "map" gửi hai tệp vào đó.`,
+        );
+      used.add(path as string);
+    }
     plan.set(
       name,
       paths.map((path) => uploadSlot(operations, path)),
@@ -115,28 +127,33 @@ export function planUploads(
   return plan;
 }
 
-/** Where files go: the registry's `/uploads`, with the caller's own credentials. */
+/** Where files go: the `/files` endpoint of the subgraph that runs the mutation, with the caller's credentials. */
 export type UploadTarget = { url: string; headers: Record<string, string> };
 
-/** Ids of stored files, deleted at the registry with the caller's credentials (a missing one is fine). */
+/** Stored files of a refused request, deleted with the caller's credentials (a missing one is fine). */
 async function removeStored(upload: UploadTarget, ids: string[]): Promise<void> {
   await Promise.all(
-    ids.map((id) => {
-      const url = new URL(upload.url);
-      url.searchParams.set('id', id);
-      return fetch(url, { method: 'DELETE', headers: upload.headers, signal: AbortSignal.timeout(10_000) })
-        .then((answer) => answer.body?.cancel())
-        .catch(() => undefined); // the registry's expiry removes what could not be removed now
-    }),
+    ids.map(
+      (id) =>
+        fetch(`${upload.url}/${encodeURIComponent(id)}`, {
+          method: 'DELETE',
+          headers: upload.headers,
+          signal: AbortSignal.timeout(10_000),
+        })
+          .then((answer) => answer.body?.cancel())
+          .catch(() => undefined), // the store's expiry removes what could not be removed now
+    ),
   );
 }
 
 /**
  * Reads a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec):
- * each file is streamed to the registry's `/uploads` as it arrives (never held in memory), and its
- * variable becomes the stored file's id, which the registry's `Upload` scalar carries. Resolves with
- * the operations as an ordinary JSON request body, and `release`, which deletes the stored files
- * once the request is answered (an import has used its file by then; an unused one goes too).
+ * once `operations` is read, `targetOf` names where its files go (the `/files` of the subgraph that
+ * owns the mutation); each file is streamed there as it arrives (never held in memory), and its
+ * variable becomes the stored file's id, which the subgraph's `Upload` scalar carries. Resolves with
+ * the operations as an ordinary JSON request body. Stored files stay after the answer: the mutation
+ * that received one decides its fate (an import hands it to its job), and the store's expiry
+ * removes the rest.
  *
  * Everything a client can get wrong is a refusal (400, or 413 past a limit) that settles the
  * request once; files already stored for a refused request are deleted at once, and uploads still
@@ -144,10 +161,11 @@ async function removeStored(upload: UploadTarget, ids: string[]): Promise<void> 
  */
 export function readMultipartOperations(
   request: IncomingMessage,
-  upload: UploadTarget,
+  targetOf: (operations: { query?: unknown; operationName?: unknown }) => UploadTarget,
   limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
-): Promise<{ body: unknown; release: () => Promise<void> }> {
-  const maxBodyBytes = limits.maxFiles * limits.maxFileBytes + 4 * limits.maxFieldBytes + 64 * 1024;
+): Promise<{ body: unknown }> {
+  const maxBodyBytes = limits.maxRequestBytes;
+  let upload: UploadTarget | undefined;
   return new Promise((resolve, reject) => {
     const stored: string[] = [];
     const aborter = new AbortController();
@@ -170,7 +188,7 @@ export function readMultipartOperations(
       }
       // Node drains what the client still sends once the answer is written.
       request.resume();
-      void removeStored(upload, stored.splice(0));
+      if (upload) void removeStored(upload, stored.splice(0));
       reject(
         error instanceof MultipartError
           ? error
@@ -185,9 +203,8 @@ export function readMultipartOperations(
       if (missing.length)
         return fail(new MultipartError(`Thiếu tệp "${missing[0]}" mà trường "map" có nêu.`));
       settled = true;
-      const ids = stored.splice(0);
       // Apollo gets ordinary objects again; the walk over client keys is done.
-      resolve({ body: JSON.parse(JSON.stringify(operations)), release: () => removeStored(upload, ids) });
+      resolve({ body: JSON.parse(JSON.stringify(operations)) });
     };
 
     let declared: number | undefined;
@@ -237,6 +254,8 @@ export function readMultipartOperations(
         if (name === 'operations') {
           if (operations !== undefined) throw new MultipartError('Trường "operations" bị gửi hai lần.');
           operations = parseJsonField(name, value);
+          if (operations !== null && typeof operations === 'object' && !Array.isArray(operations))
+            upload = targetOf(operations as { query?: unknown; operationName?: unknown });
         } else if (name === 'map') {
           if (operations === undefined)
             throw new MultipartError('Trường "operations" phải đứng trước "map".');
@@ -264,17 +283,19 @@ export function readMultipartOperations(
         ),
       );
       if (settled) return void stream.resume();
-      if (!plan) return fail(new MultipartError('Các trường "operations" và "map" phải đứng trước tệp.'));
+      if (!plan || !upload)
+        return fail(new MultipartError('Các trường "operations" và "map" phải đứng trước tệp.'));
+      const target = upload;
       const slots = plan.get(name);
       if (!slots) return fail(new MultipartError(`Tệp "${name.slice(0, 64)}" không có trong trường "map".`));
       if (received.has(name)) return fail(new MultipartError(`Tệp "${name.slice(0, 64)}" bị gửi hai lần.`));
       received.add(name);
       pending++;
-      fetch(upload.url, {
+      fetch(target.url, {
         method: 'POST',
         headers: {
-          ...upload.headers,
-          'content-type': 'application/octet-stream',
+          ...target.headers,
+          'content-type': info.mimeType || 'application/octet-stream',
           'x-file-name': encodeURIComponent((info.filename || name).slice(0, 255)),
         },
         // At the size limit busboy ends the file cleanly; the 'limit' handler has aborted this upload by then.
@@ -294,7 +315,7 @@ export function readMultipartOperations(
             const message = typeof answered.error === 'string' ? answered.error : 'Không lưu được tệp.';
             throw new MultipartError(message, answer.ok ? 502 : answer.status);
           }
-          if (settled) return void removeStored(upload, [answered.id]);
+          if (settled) return void removeStored(target, [answered.id]);
           stored.push(answered.id);
           for (const slot of slots) (slot.target as Record<string, unknown>)[slot.key] = answered.id;
           pending--;
@@ -318,50 +339,75 @@ export function readMultipartOperations(
   });
 }
 
-/** `GET /import-report?id=`: the registry's import report, for the caller who ran the import. */
-export async function proxyImportReport(
+/** Headers of a download passed on to the caller; the rest of the subgraph's answer stays behind. */
+const DOWNLOAD_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-disposition',
+  'x-content-type-options',
+  'content-security-policy',
+  'cache-control',
+  'allow',
+];
+
+/**
+ * Passes a file request (`GET`, `HEAD`, `DELETE`) on to a subgraph's `/files/<id>` with the
+ * caller's credentials (`headers`), streaming the answer back as it arrives. A subgraph that has not answered
+ * within `timeoutMs`, or cannot be reached, is a 502; one that breaks mid-file ends the answer early.
+ */
+export async function proxyFile(
   request: IncomingMessage,
   response: ServerResponse,
-  registryUrl: string,
+  target: URL,
+  options: { headers: Record<string, string>; timeoutMs: number },
 ): Promise<void> {
-  const target = new URL('/import-report', registryUrl);
-  target.search = new URL(request.url ?? '/', 'http://localhost').search;
-  // A client that leaves stops the download from the registry too.
+  // A client that leaves stops the transfer from the subgraph too.
   const aborter = new AbortController();
   response.on('close', () => aborter.abort());
+  const timer = setTimeout(() => aborter.abort(), options.timeoutMs);
   let answer: Response;
   try {
     answer = await fetch(target, {
-      headers: {
-        ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
-        ...(request.headers['x-request-id']
-          ? { 'x-request-id': String(request.headers['x-request-id']) }
-          : {}),
-      },
+      method: request.method ?? 'GET',
+      headers: options.headers,
       signal: aborter.signal,
     });
   } catch {
     return sendJson(response, 502, {
-      error: 'Không tải được báo cáo lúc này, hãy thử lại sau.',
-      code: 'UNAVAILABLE',
+      error: 'Không tải được tệp lúc này, hãy thử lại sau.',
+      code: 'SERVICE_UNAVAILABLE',
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (answer.status >= 500) {
+    await answer.body?.cancel().catch(() => undefined);
+    return sendJson(response, 502, {
+      error: 'Không tải được tệp lúc này, hãy thử lại sau.',
+      code: 'SERVICE_UNAVAILABLE',
     });
   }
-  if (!answer.ok || !answer.body) {
+  if (!answer.ok) {
+    // The subgraph's refusal ({ error, code }), small by construction.
     const text = await answer.text().catch(() => '');
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      body = { error: 'Không tìm thấy báo cáo.', code: 'NOT_FOUND' };
+      body = { error: 'Không tìm thấy tệp.', code: 'NOT_FOUND' };
     }
-    return sendJson(response, answer.ok ? 502 : answer.status, body);
+    return sendJson(response, answer.status, body);
   }
   const headers: Record<string, string> = {};
-  for (const name of ['content-type', 'content-length', 'content-disposition']) {
+  for (const name of DOWNLOAD_HEADERS) {
     const value = answer.headers.get(name);
     if (value) headers[name] = value;
   }
-  response.writeHead(200, headers);
-  // A registry that fails mid-file, or a client that leaves, ends the answer early instead of hanging.
+  response.writeHead(answer.status, headers);
+  if (!answer.body || request.method === 'HEAD') {
+    await answer.body?.cancel().catch(() => undefined);
+    return void response.end();
+  }
+  // A subgraph that fails mid-file, or a client that leaves, ends the answer early instead of hanging.
   await pipeline(Readable.fromWeb(answer.body as never), response).catch(() => response.destroy());
 }

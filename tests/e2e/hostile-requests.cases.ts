@@ -99,7 +99,8 @@ export function multipartBody(boundary: string, parts: Part[], close = true): Bu
   return Buffer.concat(buffers);
 }
 
-export const IMPORT_QUERY = 'mutation ($f: Upload!) { importPersons(file: $f) { rows created rejected } }';
+export const IMPORT_QUERY =
+  'mutation ($f: Upload!) { importPersons(file: $f) { id state personImport { rows created rejected } } }';
 export const operations = (variables: Record<string, unknown> = { f: null }) =>
   JSON.stringify({ query: IMPORT_QUERY, variables });
 export const CSV = 'Họ và tên;Ngày sinh;Giới tính\r\nThử Văn Tấn;1950;Nam\r\n';

@@ -76,6 +76,22 @@ type Fixture = {
   secrets: string[];
 };
 
+/**
+ * A fixture as one account aims at it: its records, and a background job. Jobs are their owner's
+ * alone, so "inside" is the account's own job and "outside" another account's (the officer's of the
+ * other commune), which must be NOT_FOUND as a job that does not exist.
+ */
+type Target = Fixture & { jobId: string };
+
+/** Each account's own job (`importPersons`, or written by the jobs module's rules for those who may not import). */
+type OwnJob = { id: string; fileName: string };
+const jobOf = new Map<string, OwnJob>();
+const ownJob = (accountName: string): OwnJob => {
+  const job = jobOf.get(accountName);
+  if (!job) throw new Error(`${accountName} has no job of its own: see makeJobs`);
+  return job;
+};
+
 const sensitive = sensitiveFields();
 const parentOf = new Map(DEMO_UNITS.map((unit) => [unit.code, unit.parentCode]));
 /** The commune officer who makes a commune's fixture. */
@@ -198,13 +214,91 @@ async function makeFixture(communeCode: string, serial: number): Promise<Fixture
   };
 }
 
+const IMPORT_JOB = `mutation ($file: Upload!, $unitCode: ID) {
+  importPersons(file: $file, unitCode: $unitCode) { id state error ownerName personImport { fileName rows rejected } }
+}`;
+
+/** A one-row import whose row is refused (born in 2090): a real job, done, that writes nothing to the register. */
+async function importJob(account: Account, communeCode: string): Promise<OwnJob> {
+  const fileName = `viec-rieng-${account.name}.csv`;
+  const form = new FormData();
+  form.append(
+    'operations',
+    JSON.stringify({ query: IMPORT_JOB, variables: { file: null, unitCode: communeCode } }),
+  );
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append(
+    '0',
+    new Blob(['Họ và tên;Ngày sinh;Giới tính\r\nVi Văn Tương Lai;01/01/2090;Nam\r\n']),
+    fileName,
+  );
+  const response = await fetch(stack.gateway.url, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${await account.token()}` },
+  });
+  const body = (await response.json()) as GraphQLAnswer;
+  const job = body.data?.importPersons;
+  if (body.errors || job?.state !== 'DONE' || job.personImport?.fileName !== fileName) {
+    throw new Error(`import job of ${account.name}: ${JSON.stringify(body)}`);
+  }
+  return { id: job.id, fileName };
+}
+
+/**
+ * A job of every account. Those that may import start one through `importPersons`; the others
+ * (no person:write) get theirs written as the jobs module writes a finished one, with the result of a
+ * real import: owner = their token's subject, unit = their unit's path, so row-level security and
+ * the owner check treat it like any job of theirs.
+ */
+async function makeJobs(): Promise<void> {
+  const writers = ACCOUNTS.filter((account) => rolesAllow(account.roles, 'person:write'));
+  for (const account of writers) {
+    const home = fixtures.find((fixture) => covers(account.unitCode, fixture.communeCode))!;
+    jobOf.set(account.name, await importJob(account, home.communeCode));
+  }
+  const model = ownJob(writers[0]!.name);
+  for (const account of ACCOUNTS.filter((candidate) => !writers.includes(candidate))) {
+    const token = await account.token();
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as {
+      sub: string;
+      preferred_username?: string;
+    };
+    const fileName = `viec-rieng-${account.name}.csv`;
+    const [job] = await sqlRows(
+      stack.database.url,
+      `insert into jobs.jobs (id, kind, service, owner_subject, owner_name, unit_code, unit_path, state,
+                              result, attempts, started_at, finished_at)
+       select gen_random_uuid(), kind, service, $2, $3, $4::text,
+              (select path from registry.administrative_units where code = $4::text and valid_to is null), 'done',
+              (result - 'reportFileId') || jsonb_build_object('fileName', $5::text), 1, now(), now()
+         from jobs.jobs where id = $1
+       returning id`,
+      [model.id, claims.sub, claims.preferred_username ?? claims.sub, account.unitCode, fileName],
+    );
+    jobOf.set(account.name, { id: job!.id, fileName });
+  }
+  // Nothing of a commune officer's job may reach an account outside the commune.
+  for (const fixture of fixtures) {
+    const job = ownJob(officerOf(fixture.communeCode));
+    fixture.secrets.push(job.id, job.fileName);
+  }
+}
+
 /** Tokens and fixtures of one account: a fixture inside its units and one outside, when the demo data has one. */
-function casesOf(account: Account): { scope: 'inside' | 'outside'; fixture: Fixture }[] {
+function casesOf(account: Account): { scope: 'inside' | 'outside'; fixture: Target }[] {
   const inside = fixtures.find((fixture) => covers(account.unitCode, fixture.communeCode));
   const outside = fixtures.find((fixture) => !covers(account.unitCode, fixture.communeCode));
   return [
-    ...(inside ? [{ scope: 'inside' as const, fixture: inside }] : []),
-    ...(outside ? [{ scope: 'outside' as const, fixture: outside }] : []),
+    ...(inside ? [{ scope: 'inside' as const, fixture: { ...inside, jobId: ownJob(account.name).id } }] : []),
+    ...(outside
+      ? [
+          {
+            scope: 'outside' as const,
+            fixture: { ...outside, jobId: ownJob(officerOf(outside.communeCode)).id },
+          },
+        ]
+      : []),
   ];
 }
 
@@ -220,7 +314,7 @@ const literal = (value: string | number, argument: GraphQLArgument) =>
  */
 function argumentsFor(
   field: GraphQLField<unknown, unknown>,
-  fixture: Fixture,
+  fixture: Target,
 ): { text: string; targeted: boolean } {
   const returned = getNamedType(field.type).name;
   const values: string[] = [];
@@ -228,7 +322,13 @@ function argumentsFor(
   for (const argument of field.args) {
     const required = isNonNullType(argument.type) && argument.defaultValue === undefined;
     let value: string | number | undefined;
-    if (argument.name === 'id') value = returned === 'Household' ? fixture.householdId : fixture.personId;
+    if (argument.name === 'id')
+      value =
+        returned === 'Household'
+          ? fixture.householdId
+          : returned === 'Job'
+            ? fixture.jobId
+            : fixture.personId;
     else if (argument.name === 'personId') value = fixture.personId;
     else if (argument.name === 'unitCode' || argument.name === 'code') value = fixture.communeCode;
     else if (argument.name === 'month') value = currentMonth;
@@ -254,7 +354,7 @@ function enumVariants(field: GraphQLField<unknown, unknown>): string[] {
 }
 
 function rootOperations(
-  fixture: Fixture,
+  fixture: Target,
 ): { name: string; queries: string[]; targeted: boolean; isPublic: boolean }[] {
   const query = supergraph.getQueryType()!;
   return Object.values(query.getFields()).flatMap((field) => {
@@ -374,6 +474,7 @@ beforeAll(async () => {
   stack = await startStack();
   // One fixture per demo commune, so that every account has records inside its units and outside them.
   for (const communeCode of DEMO_COMMUNES) fixtures.push(await makeFixture(communeCode, 0));
+  await makeJobs();
 }, 120_000);
 
 afterAll(async () => {
@@ -448,10 +549,11 @@ describe('every entity key, straight to its subgraph (_entities) × every demo a
     );
   });
 
-  function representation(typeName: string, keyFields: string[], fixture: Fixture): Record<string, string> {
+  function representation(typeName: string, keyFields: string[], fixture: Target): Record<string, string> {
     const values: Record<string, string> = { __typename: typeName };
     for (const keyField of keyFields) {
       if (typeName === 'Person' && keyField === 'id') values.id = fixture.personId;
+      else if (typeName === 'Job' && keyField === 'id') values.id = fixture.jobId;
       else if (typeName === 'AdministrativeUnit' && keyField === 'code') values.code = fixture.communeCode;
       else throw new Error(`no fixture value for the key ${typeName}.${keyField}: teach representation()`);
     }
@@ -509,8 +611,62 @@ describe('every entity key, straight to its subgraph (_entities) × every demo a
   });
 });
 
+describe("background jobs are their owner's alone, even inside the same units", () => {
+  const JOB = `query ($id: ID!) { job(id: $id) { id ownerName unitCode personImport { fileName } } }`;
+  const CANCEL = `mutation ($id: ID!) { cancelJob(id: $id) { id state ownerName } }`;
+
+  it.each(ACCOUNTS.map((account) => [account.name, account] as const))('%s', async (_name, account) => {
+    const token = await account.token();
+    const own = ownJob(account.name);
+    const problems: string[] = [];
+    const mine = await ask(JOB, { token, variables: { id: own.id } });
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.job).toMatchObject({
+      id: own.id,
+      unitCode: expect.any(String),
+      personImport: { fileName: own.fileName },
+    });
+    expect(mine.data!.job.ownerName).toEqual(expect.stringMatching(/\S/));
+    const listed = await ask(`{ jobs(first: 100) { id } }`, { token });
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.jobs.map((job: { id: string }) => job.id)).toEqual([own.id]);
+    for (const [owner, other] of jobOf) {
+      if (owner === account.name) continue;
+      const label = `${owner}'s job`;
+      for (const [root, query] of [
+        ['job', JOB],
+        ['cancelJob', CANCEL],
+      ] as const) {
+        const answer = await ask(query, { token, variables: { id: other.id } });
+        const code = answer.errors?.find((error) => samePath(error.path, [root]))?.extensions?.code;
+        if (answer.data?.[root] != null || code !== 'NOT_FOUND')
+          problems.push(`${label}: ${root} answered ${JSON.stringify(answer).slice(0, 300)}`);
+        if (JSON.stringify(answer).includes(other.fileName))
+          problems.push(`${label}: ${root} shows its file`);
+      }
+      const response = await fetch(stack.subgraphs.registry!.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          ...gatewayCredentialHeaders(),
+        },
+        body: JSON.stringify({
+          query: `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Job { id ownerName } } }`,
+          variables: { r: [{ __typename: 'Job', id: other.id }] },
+        }),
+      });
+      const entities = (await response.json()) as Omit<Answer, 'status'>;
+      if (response.status !== 200 || entities.data?._entities?.[0] !== null)
+        problems.push(`${label}: _entities answered ${JSON.stringify(entities).slice(0, 300)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
 /** The id a mutation acts on, by what its name says it changes. */
-function targetIdOf(mutation: string, fixture: Fixture): string {
+function targetIdOf(mutation: string, fixture: Target): string {
+  if (/Job/.test(mutation)) return fixture.jobId;
   if (/Household/.test(mutation)) return fixture.householdId;
   if (/PaymentAccount/.test(mutation)) return fixture.accountId;
   if (/Duplicate/.test(mutation)) return fixture.warningId;
@@ -559,12 +715,13 @@ const registerDigest = async () =>
               (select count(*) from registry.persons) as persons,
               (select count(*) from registry.households) as households,
               (select count(*) from registry.payment_accounts) as accounts,
-              (select count(*) from registry.duplicate_warnings where status = 'open') as open_warnings`,
+              (select count(*) from registry.duplicate_warnings where status = 'open') as open_warnings,
+              (select md5(coalesce(string_agg(j::text, ',' order by j.id), '')) from jobs.jobs j) as jobs`,
     ),
   );
 
 /** One generated call of a mutation aimed at a fixture's records, selecting its answer one level deep. */
-function mutationCall(mutation: GraphQLField<unknown, unknown>, fixture: Fixture) {
+function mutationCall(mutation: GraphQLField<unknown, unknown>, fixture: Target) {
   const variables: Record<string, unknown> = {};
   const declarations: string[] = [];
   for (const argument of mutation.args) {
@@ -601,7 +758,7 @@ describe('every mutation × every demo account × outside and inside its units',
 
   it('finds the mutations of the graph', () => {
     expect(byJson.map((mutation) => mutation.name)).toEqual(
-      expect.arrayContaining(['updatePerson', 'addPaymentAccount', 'dismissDuplicate']),
+      expect.arrayContaining(['updatePerson', 'addPaymentAccount', 'dismissDuplicate', 'cancelJob']),
     );
   });
 
@@ -634,7 +791,10 @@ describe('every mutation × every demo account × outside and inside its units',
     // fixture, so that the seeded persons (each writer takes one of its own) go round.
     const inside = home && {
       fixture: WRITERS.includes(account)
-        ? await makeFixture(home.fixture.communeCode, 1 + WRITERS.indexOf(account))
+        ? {
+            ...(await makeFixture(home.fixture.communeCode, 1 + WRITERS.indexOf(account))),
+            jobId: home.fixture.jobId,
+          }
         : home.fixture,
     };
     const answered: string[] = [];
@@ -658,8 +818,13 @@ describe('every mutation × every demo account × outside and inside its units',
     expect(problems).toEqual([]);
     // Not every call may be refused: an account that may write has its answers checked too.
     if (inside && rolesAllow(account.roles, 'person:write')) expect(answered.length).toBeGreaterThan(3);
+    // Its own job every account may cancel (job:read, every role); inside, that call is answered.
+    const ownWork = byJson
+      .filter((mutation) => getNamedType(mutation.type).name === 'Job')
+      .map((m) => m.name);
+    if (inside) expect(answered).toEqual(expect.arrayContaining(ownWork));
     if (!rolesAllow(account.roles, 'person:write') && !rolesAllow(account.roles, 'duplicate:decide')) {
-      expect(answered).toEqual([]);
+      expect(answered.filter((name) => !ownWork.includes(name))).toEqual([]);
     }
   });
 });

@@ -17,6 +17,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { publicMembers, type Action } from '@ansinh/common';
+import { subgraphSdl } from '@ansinh/common/graphql';
 
 /**
  * The graph as the suite sees it: `schema/supergraph.graphql` (every query, mutation, entity key,
@@ -121,7 +122,7 @@ export const publicCoordinates: { types: Set<string>; fields: Set<string> } = ((
   const types = new Set<string>();
   const fields = new Set<string>();
   for (const name of SUBGRAPH_NAMES) {
-    const sdl = readFileSync(fileURLToPath(new URL(`services/${name}/schema.graphql`, root)), 'utf8');
+    const sdl = subgraphSdl(fileURLToPath(new URL(`services/${name}/`, root)));
     const members = publicMembers(parse(sdl));
     members.types.forEach((type) => types.add(type));
     members.fields.forEach((field) => fields.add(field));

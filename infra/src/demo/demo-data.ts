@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { currentMonth } from '@ansinh/common';
-import { monthlyAmount, standardLevelFor, type LevelRow } from '@ansinh/approvals';
 import { foldText } from '@ansinh/registry';
 import pg from 'pg';
 import { DEMO_COMMUNES, DEMO_UNITS, type DemoUnit } from './demo-units.ts';
@@ -64,11 +63,6 @@ export async function seedDemoData(
     const existing = await client.query(`select 1 from registry.administrative_units where code = '42'`);
     if (existing.rowCount) return { units: 0, persons: 0, entitlements: 0, paymentLines: 0 };
     await client.query('begin');
-    // Payment amounts follow the approvals rules and its standard levels, not a copied constant.
-    const { rows: levels } = await client.query<LevelRow>(
-      `select valid_from_month as "validFromMonth", province_code as "provinceCode", amount::int as amount
-       from approvals.standard_levels`,
-    );
     const paths = unitPaths(DEMO_UNITS);
     for (const unit of DEMO_UNITS) {
       await client.query(
@@ -150,14 +144,17 @@ export async function seedDemoData(
           const lineMonth = monthsBack(month, offset);
           await client.query(
             `insert into payments.payment_lines (id, person_id, entitlement_id, unit_code, month, amount, arrears, channel, status, paid_on, reference, created_at)
-             values ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, null, now())`,
+             -- The amount by the approvals money rule (its SQL functions), not a copied constant.
+             values ($1, $2, $3, $4, $5::text,
+                     (select approvals.monthly_amount(level.amount, $6::int) from approvals.standard_level_for('42', $5::text) level (amount)),
+                     0, $7, $8, $9, null, now())`,
             [
               randomUUID(),
               personId,
               entitlementId,
               communeCode,
               lineMonth,
-              monthlyAmount(standardLevelFor(levels, lineMonth, '42')!, coefficient),
+              coefficient,
               CHANNELS[serial % CHANNELS.length],
               status,
               status === 'paid' ? `${lineMonth}-10` : null,

@@ -1,17 +1,18 @@
-import { createUnitPathLoader, type BaseContext } from '@ansinh/common';
+import { createHistoryLoader, createUnitPathLoader, type BaseContext } from '@ansinh/common';
 import {
   createEntitlementsByPersonLoader,
-  createStandardLevelsLoader,
+  createMoneyLoader,
 } from './entitlements/entitlement.repository.ts';
 
 export function createApprovalsContext(base: BaseContext) {
   return {
     ...base,
-    standardLevels: createStandardLevelsLoader(base.em),
     loaders: {
       entitlementsByPerson: createEntitlementsByPersonLoader(base.em, () =>
         base.session.assert('entitlement:read'),
       ),
+      entitlementHistory: createHistoryLoader(base.em, 'approvals', 'entitlement_id'),
+      money: createMoneyLoader(base.em),
       unitPath: createUnitPathLoader(base.em),
     },
   };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { currentMonth } from '@ansinh/common';
+import { createHistoryLoader, currentMonth, scopeSessionContext } from '@ansinh/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { gatewayCredentialHeaders } from '@ansinh/common/graphql';
 import {
   dataStatements,
@@ -26,7 +27,7 @@ async function personIds(limit: number): Promise<string[]> {
 }
 
 const ENTITIES = `query ($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on Person { id entitlements { policyGroup monthlyAmount standardLevel unitCode } } }
+  _entities(representations: $representations) { ... on Person { id entitlements { policyGroup monthlyAmount standardLevel unitCode history { action } } } }
 }`;
 
 beforeAll(async () => {
@@ -64,7 +65,7 @@ describe('approvals subgraph on PostgreSQL', () => {
         .length,
     ).toBeGreaterThan(30);
     expect(statements.length).toBe(forTwo);
-    expect(dataStatements(statements)).toHaveLength(4); // session unit, entitlements, standard levels, unit paths
+    expect(dataStatements(statements)).toHaveLength(5); // session unit, entitlements, unit paths, money rule, history
   });
 
   it('computes the monthly amount at the standard level of the month asked for', async () => {
@@ -176,6 +177,81 @@ describe('approvals subgraph on PostgreSQL', () => {
       { token },
     );
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('keeps the history of an entitlement, answers it in scope with the values each role may read, and announces a status change', async () => {
+    const [target] = await sqlRows(
+      seeded.database.url,
+      `select id, policy_group from approvals.entitlements where unit_code = '18073' and status = 'active' order by id limit 1`,
+    );
+    // A set-based change, as a decision would make it, by a named official.
+    await sqlRows(
+      seeded.database.url,
+      `update approvals.entitlements set status = 'suspended'
+        where id = $1 and (select set_config('ansinh.actor_name', 'huyen.436', false)) is not null`,
+      [target!.id],
+    );
+    const HISTORY = `query ($unit: ID) { entitlements(unitCode: $unit) { id history { entity entityId action changedBy before after } } }`;
+    const historyOf = async (username: string) => {
+      const answer = await graphql(seeded.subgraph.url, HISTORY, {
+        token: await tokenFor(username),
+        variables: { unit: '18073' },
+      });
+      const entitlement = answer.data?.entitlements?.find((row: { id: string }) => row.id === target!.id);
+      return { answer, history: entitlement?.history };
+    };
+
+    const officer = await historyOf('xa.18073');
+    expect(officer.answer.errors).toBeUndefined();
+    expect(officer.history.map((change: { action: string }) => change.action)).toEqual(['UPDATE', 'CREATE']);
+    const [update, creation] = officer.history;
+    expect(update).toMatchObject({ entity: 'entitlements', entityId: target!.id, changedBy: 'huyen.436' });
+    expect(creation.changedBy).toBe('system'); // the demo seed
+    expect(JSON.parse(update.before)).toMatchObject({ status: 'active', policy_group: target!.policy_group });
+    expect(JSON.parse(update.after)).toMatchObject({ status: 'suspended' });
+
+    // An auditor reads history values, but not the confidential policy group, here as on the live record.
+    const auditor = await historyOf('kiemtoan.42');
+    expect(auditor.answer.errors).toBeUndefined();
+    expect(JSON.parse(auditor.history[0].after)).toMatchObject({ status: 'suspended' });
+    expect(JSON.parse(auditor.history[0].after)).not.toHaveProperty('policy_group');
+    // An analyst sees that it changed, not the values.
+    const analyst = await historyOf('phantich.42');
+    expect(analyst.history[0]).toMatchObject({ action: 'UPDATE', before: null, after: null });
+    expect(analyst.answer.errors?.map((error) => error.extensions?.code)).toContain('FORBIDDEN');
+
+    const events = await sqlRows(
+      seeded.database.url,
+      `select event_type, payload, unit_code from approvals.outbox where aggregate_type = 'entitlement' and aggregate_id = $1 order by id`,
+      [target!.id],
+    );
+    expect(events.map((event) => event.event_type)).toEqual([
+      'entitlement.created',
+      'entitlement.updated',
+      'entitlement.status-changed',
+    ]);
+    expect(events[2]).toMatchObject({
+      unit_code: '18073',
+      payload: { before: { status: 'active' }, after: { status: 'suspended' } },
+    });
+  });
+
+  it("answers no history of another commune's entitlements, even by the database's own rules", async () => {
+    const [other] = await sqlRows(
+      seeded.database.url,
+      `select id from approvals.entitlements where unit_code = '18229' limit 1`,
+    );
+    const [own] = await sqlRows(
+      seeded.database.url,
+      `select id from approvals.entitlements where unit_code = '18073' limit 1`,
+    );
+    // The subgraph's own login (its role, under row-level security) with a commune's scope, as a request has.
+    const em = seeded.subgraph.orm.em.fork();
+    em.setSessionContext(scopeSessionContext('approvals', '42.436.18073'));
+    const loader = createHistoryLoader(em as EntityManager, 'approvals', 'entitlement_id');
+    const [theirs, ours] = await Promise.all([loader.load(other!.id), loader.load(own!.id)]);
+    expect(theirs).toEqual([]);
+    expect(ours.length).toBeGreaterThan(0);
   });
 
   it('refuses anonymous callers', async () => {

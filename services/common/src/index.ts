@@ -46,9 +46,12 @@ export {
 export { createErrorFormatter, loggableError } from './errors/format-error.ts';
 export { depthLimit } from './graphql/depth-limit.ts';
 export { guardResolvers, publicMembers } from './graphql/guard-resolvers.ts';
-export { loadTypeDefs } from './graphql/load-type-defs.ts';
+export { idArgument } from './graphql/id-argument.ts';
+export { lower, upper } from './graphql/enum-values.ts';
+export { loadTypeDefs, subgraphSdl } from './graphql/load-type-defs.ts';
 export {
   DEFAULT_HTTP_LIMITS,
+  declaredLength,
   drained,
   graphqlRequestListener,
   hardenHttpServer,
@@ -84,7 +87,26 @@ export {
   unitInScopeSql,
   unitScopePolicy,
 } from './scope/row-level-security.ts';
-export { subtreeFor } from './scope/unit-scope.ts';
+export { subtreeFor, unitInScope, type ScopeUnit, type UnitsByCode } from './scope/unit-scope.ts';
+export {
+  changeHistoryTable,
+  historyTriggers,
+  outboxTable,
+  type ChangeHistoryTableDeclaration,
+  type HistoryDeclaration,
+  type HistoryEvents,
+  type MigrationSql,
+} from './history/history-triggers.ts';
+export {
+  CHANGE_ACTION_VALUES,
+  MAX_HISTORY_PER_RECORD,
+  changeRecordResolvers,
+  createHistoryLoader,
+  visibleValues,
+  type ChangeActionValue,
+  type ChangeRecordRow,
+  type HistoryFieldMap,
+} from './history/change-record.ts';
 export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
 export { todayInVietnam } from './time/today.ts';
 export {
@@ -105,3 +127,52 @@ export {
 } from './text/spreadsheet-cell.ts';
 export { entityKey, identifierArgument, refuseMalformedRepresentations } from './text/identifier-argument.ts';
 export { argumentTextPlugin, findBadArgumentText, type ArgumentTextProblem } from './text/argument-text.ts';
+export {
+  defineJobKind,
+  JOB_STATES,
+  JobCancelledError,
+  type JobContext,
+  type JobKind,
+  type JobOwner,
+  type JobProgress,
+  type JobProgressUpdate,
+  type JobRecord,
+  type JobState,
+} from './jobs/job.types.ts';
+export { createJobs, JOB_NOT_FOUND, jobOwnerOf, type Jobs, type JobsOptions } from './jobs/jobs.ts';
+export type { JobFilter } from './jobs/job.repository.ts';
+export { jobResolvers, MAX_JOBS_LISTED, type JobsContext } from './jobs/job.resolvers.ts';
+export {
+  grantJobRunner,
+  JOB_RUNNER_ROLE,
+  JOBS_SCHEMA,
+  migrateJobs,
+  QUEUE_SCHEMA,
+} from './jobs/job-schema.ts';
+export { jobsEnv, startSubgraphJobs, type JobsConfig, type SubgraphJobs } from './jobs/subgraph-jobs.ts';
+export { applyScopedSession, inScopedTransaction, type ScopedSession } from './jobs/scoped-transaction.ts';
+export {
+  cleanContentType,
+  createFileStore,
+  DEFAULT_FILE_TTL_MS,
+  DEFAULT_MAX_FILE_BYTES,
+  downloadPath,
+  FileTooLargeError,
+  type FileOwner,
+  type FileStore,
+  type FileStoreOptions,
+  type NewFile,
+  type StoredFile,
+} from './files/file-store.ts';
+export { cleanFileName, uploadFileName } from './files/file-name.ts';
+export { fileRoutes, type FileRouteContext } from './files/file.routes.ts';
+export { dropFileStoreTablesSql, fileStoreTablesSql } from './files/file-store.migration.ts';
+export {
+  fileStoreEnv,
+  fileStoreEnvSchema,
+  fileStoreOptionsOf,
+  type FileStoreConfig,
+} from './files/file-store.config.ts';
+export { parseFileStoreUrl, type BucketLocation } from './files/s3-content.ts';
+export { subgraphFileStore } from './files/subgraph-file-store.ts';
+export { FILE_CHUNK_BYTES } from './files/postgres-content.ts';

@@ -2,6 +2,7 @@
 // loading the ORM, GraphQL and HTTP stack that the main entry brings: that stack alone is about 80 MB.
 export { arrayLiteral } from './db/array-literal.ts';
 export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
+export { applyScopedSession, inScopedTransaction, type ScopedSession } from './jobs/scoped-transaction.ts';
 export { ACTOR_SETTINGS, SCOPE_SETTING, subgraphRole, type Actor } from './scope/row-level-security.ts';
 export { todayInVietnam } from './time/today.ts';
 export {

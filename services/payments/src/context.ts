@@ -1,4 +1,4 @@
-import { createUnitPathLoader, type BaseContext } from '@ansinh/common';
+import { createHistoryLoader, createUnitPathLoader, type BaseContext } from '@ansinh/common';
 import { createPaymentsByPersonLoader } from './payment-lines/payment-line.repository.ts';
 
 export function createPaymentsContext(base: BaseContext) {
@@ -6,6 +6,7 @@ export function createPaymentsContext(base: BaseContext) {
     ...base,
     loaders: {
       paymentsByPerson: createPaymentsByPersonLoader(base.em, () => base.session.assert('payment:read')),
+      paymentLineHistory: createHistoryLoader(base.em, 'payments', 'payment_line_id'),
       unitPath: createUnitPathLoader(base.em),
     },
   };

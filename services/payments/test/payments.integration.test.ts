@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { currentMonth } from '@ansinh/common';
 import {
+  dataStatements,
   graphql,
   provinceSystemToken,
+  sqlRows,
   startSeededSubgraph,
   tokenFor,
   type SeededSubgraph,
@@ -10,9 +12,10 @@ import {
 import { paymentsSubgraph } from '../src/index.ts';
 
 let seeded: SeededSubgraph;
+const statements: string[] = [];
 
 beforeAll(async () => {
-  seeded = await startSeededSubgraph(paymentsSubgraph);
+  seeded = await startSeededSubgraph(paymentsSubgraph, { onQuery: (sql) => statements.push(sql) });
 });
 
 afterAll(() => seeded?.stop());
@@ -89,5 +92,53 @@ describe('payments subgraph on PostgreSQL', () => {
       { token },
     );
     expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('keeps the history of a payment line and answers it per line, in one statement for the whole list', async () => {
+    const month = currentMonth();
+    const [line] = await sqlRows(
+      seeded.database.url,
+      `select id from payments.payment_lines where unit_code = '18073' and month = $1 and status <> 'paid' order by id limit 1`,
+      [month],
+    );
+    // Marked paid by a set-based update, as the daily payment update does it.
+    await sqlRows(
+      seeded.database.url,
+      `update payments.payment_lines set status = 'paid', paid_on = current_date
+        where id = $1 and (select set_config('ansinh.actor_name', 'xa.18073', false)) is not null`,
+      [line!.id],
+    );
+    const LIST = `query ($month: String!) { paymentLines(month: $month, unitCode: "18073") { id history { entity entityId action changedBy before after } } }`;
+    statements.length = 0;
+    const answer = await graphql(seeded.subgraph.url, LIST, {
+      token: await tokenFor('xa.18073'),
+      variables: { month },
+    });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.paymentLines.length).toBeGreaterThan(1);
+    expect(dataStatements(statements)).toHaveLength(4); // session unit, the unit asked for, the list, the history of every line
+    const changed = answer.data!.paymentLines.find((row: { id: string }) => row.id === line!.id);
+    expect(changed.history.map((change: { action: string }) => change.action)).toEqual(['UPDATE', 'CREATE']);
+    expect(changed.history[0]).toMatchObject({
+      entity: 'payment_lines',
+      entityId: line!.id,
+      changedBy: 'xa.18073',
+    });
+    expect(JSON.parse(changed.history[0].before).status).not.toBe('paid');
+    expect(JSON.parse(changed.history[0].after).status).toBe('paid');
+
+    // A payer sees who changed it and when, not the values (history:read-values).
+    const payer = await graphql(seeded.subgraph.url, LIST, {
+      token: await tokenFor('huyen.436'),
+      variables: { month },
+    });
+    const seen = payer.data!.paymentLines.find((row: { id: string }) => row.id === line!.id);
+    expect(seen.history[0]).toMatchObject({
+      action: 'UPDATE',
+      changedBy: 'xa.18073',
+      before: null,
+      after: null,
+    });
+    expect(payer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

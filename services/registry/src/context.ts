@@ -1,5 +1,5 @@
-import type { BaseContext } from '@ansinh/common';
-import { UploadStore } from './uploads/upload-store.ts';
+import { fileStoreOptionsOf, subgraphFileStore, type BaseContext, type FileStore } from '@ansinh/common';
+import { registryConfig } from './config.ts';
 import { createAccountsByPersonLoader } from './accounts/payment-account.loader.ts';
 import { createOpenWarningsByPersonLoader } from './duplicates/duplicate-warning.repository.ts';
 import { createHouseholdByIdLoader, createHouseholdMembersLoader } from './households/household.loader.ts';
@@ -11,13 +11,23 @@ import {
   createUnitPredecessorsLoader,
 } from './units/unit.loader.ts';
 
-/** Uploaded spreadsheets and import reports, on this process's disk. */
-const files = new UploadStore();
+/**
+ * The registry's file store (uploaded spreadsheets, import reports): one per running registry, on
+ * its own database pool, shared by every registry instance through PostgreSQL (or the bucket of
+ * FILE_STORE_URL). Also for work outside a request (jobs): `registryFiles(orm.em)`.
+ */
+export function registryFiles(em: BaseContext['em']): FileStore {
+  return subgraphFileStore(em, {
+    service: 'registry',
+    schema: 'registry',
+    ...fileStoreOptionsOf(registryConfig),
+  });
+}
 
 export function createRegistryContext(base: BaseContext) {
   return {
     ...base,
-    files,
+    files: registryFiles(base.em),
     loaders: {
       personById: createPersonByIdLoader(base.em),
       unitByCode: createUnitByCodeLoader(base.em),

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
+import { fileRoutes, loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
 import { createRegistryContext, type RegistryContext } from './context.ts';
 import { Person } from './persons/person.entity.ts';
 import { personResolvers } from './persons/person.resolvers.ts';
@@ -14,8 +14,8 @@ import { paymentAccountResolvers } from './accounts/payment-account.resolvers.ts
 import { changeRecordResolvers } from './history/change-record.resolvers.ts';
 import { duplicateWarningResolvers } from './duplicates/duplicate-warning.resolvers.ts';
 import { dataGapResolvers } from './data-gaps/data-gaps.resolvers.ts';
-import { uploadRoutes } from './uploads/upload.routes.ts';
 import { personImportResolvers } from './imports/person-import.resolvers.ts';
+import { registryJobResolvers, registryJobs } from './imports/registry-jobs.ts';
 
 export const registryTypeDefs = loadTypeDefs(import.meta.url);
 
@@ -32,6 +32,7 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
       ...paymentAccountResolvers.Query,
       ...duplicateWarningResolvers.Query,
       ...dataGapResolvers.Query,
+      ...registryJobResolvers.Query,
     },
     Mutation: {
       ...personResolvers.Mutation,
@@ -39,6 +40,7 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
       ...paymentAccountResolvers.Mutation,
       ...duplicateWarningResolvers.Mutation,
       ...personImportResolvers.Mutation,
+      ...registryJobResolvers.Mutation,
     },
     AdministrativeUnit: unitResolvers.AdministrativeUnit,
     Person: personResolvers.Person,
@@ -48,11 +50,14 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
     ChangeRecord: changeRecordResolvers.ChangeRecord,
     DuplicateWarning: duplicateWarningResolvers.DuplicateWarning,
     DataGap: dataGapResolvers.DataGap,
+    Job: registryJobResolvers.Job,
   },
   entities: [AdministrativeUnit, Person, Household, PaymentAccount, ChangeRecord, DuplicateWarning],
   migrationsPath: fileURLToPath(new URL('../migrations', import.meta.url)),
   createContext: createRegistryContext,
-  routes: uploadRoutes,
+  // Files are uploaded here only to be imported.
+  routes: (contextOf) => fileRoutes(contextOf, { uploadAction: 'person:write' }),
+  jobs: registryJobs,
 };
 
 export { AdministrativeUnit, Person };
@@ -62,3 +67,8 @@ export { formatImportReport, importUnitsFile, type UnitsImportReport } from './u
 export { parseIsoDate } from './units/unit-dates.ts';
 export { importPersons, type PersonImportReport } from './imports/person-import.service.ts';
 export { foldText } from './text/fold-text.ts';
+export {
+  PERSON_IMPORT,
+  type PersonImportPayload,
+  type PersonImportResult,
+} from './imports/person-import.job.ts';

@@ -56,7 +56,9 @@ export function verdictOf(expect: HostileCase['expect'], answer: Answer): Verdic
   if (answer.status >= 400) return clearErrors || typeof body?.error === 'string' ? 'clear' : 'unclear';
   if (errors.length > 0) return clearErrors ? 'clear' : 'unclear';
   // An import that reports every row refused is a refusal too: the importer keeps good rows only.
-  const imported = body?.data?.importPersons as { created?: number; updated?: number } | undefined;
+  const job = body?.data?.importPersons as
+    { personImport?: { created?: number; updated?: number } } | undefined;
+  const imported = job?.personImport;
   if (imported && imported.created === 0 && imported.updated === 0) return 'clear';
   return expect === 'refused' ? 'not-refused' : 'answered';
 }

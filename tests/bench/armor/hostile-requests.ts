@@ -38,7 +38,7 @@ const jsonHeaders = (token?: TokenOf) => ({
   ...(token ? bearer(token()) : {}),
 });
 
-const IMPORT = `mutation ($file: Upload!) { importPersons(file: $file) { rows created updated rejected problems { row column message } } }`;
+const IMPORT = `mutation ($file: Upload!) { importPersons(file: $file) { id state personImport { rows created updated rejected problems { row column message } } } }`;
 
 /** A GraphQL multipart body with one file (or none), as browsers and curl send it. */
 export function multipartBody(

@@ -1,8 +1,7 @@
 import { badInput, SUBTREE_UNIT_CODES } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Entitlement, StandardLevel } from './entitlement.entity.ts';
-import type { LevelRow } from './entitlement.rules.ts';
+import { Entitlement } from './entitlement.entity.ts';
 
 const IN_SUBTREE = `unit_code in (${SUBTREE_UNIT_CODES})`;
 
@@ -49,15 +48,39 @@ export async function findEntitlementsInSubtree(
   return rows;
 }
 
-/** Standard levels change a few times a decade: loaded once per request. */
-export function createStandardLevelsLoader(em: EntityManager) {
-  let levels: Promise<LevelRow[]> | undefined;
-  return () =>
-    (levels ??= em.find(StandardLevel, {}, { orderBy: { validFromMonth: 'asc' } }).then((rows) =>
-      rows.map(({ validFromMonth, provinceCode, amount }): LevelRow => ({
-        validFromMonth,
-        provinceCode: provinceCode ?? null,
-        amount,
-      })),
-    ));
+/** What the money rule answers for one province, month and coefficient. */
+export type MoneyKey = { provinceCode: string | null; month: string; coefficientHundredths: number };
+/** Null before the first standard level of that month. */
+export type Money = { standardLevel: number | null; monthlyAmount: number | null };
+
+/**
+ * The standard level and monthly amount from the SQL money rule (`approvals.standard_level_for` and
+ * `approvals.monthly_amount`, the functions the published view uses too), batched per request: one
+ * statement for every entitlement and month of an answer.
+ */
+export function createMoneyLoader(em: EntityManager) {
+  return new DataLoader<MoneyKey, Money, string>(
+    async (keys) => {
+      const rows = await em.execute<
+        { n: number; standardLevel: string | null; monthlyAmount: string | null }[]
+      >(
+        `select k.n, l.amount as "standardLevel", approvals.monthly_amount(l.amount, k.coefficient) as "monthlyAmount"
+           from (values ${keys.map(() => '(?::int, ?::text, ?::text, ?::int)').join(', ')}) k(n, province, at_month, coefficient)
+           cross join lateral approvals.standard_level_for(k.province, k.at_month) l(amount)`,
+        keys.flatMap((key, position) => [position, key.provinceCode, key.month, key.coefficientHundredths]),
+      );
+      const byPosition = new Map(rows.map((row) => [row.n, row]));
+      const amount = (value: string | null | undefined) => (value == null ? null : Number(value));
+      return keys.map((_key, position) => {
+        const row = byPosition.get(position);
+        return { standardLevel: amount(row?.standardLevel), monthlyAmount: amount(row?.monthlyAmount) };
+      });
+    },
+    // Few distinct keys in practice (a province, a handful of coefficients, the months asked for); the
+    // batch size keeps a statement far under PostgreSQL's 65,535 parameters whatever an answer asks.
+    {
+      cacheKeyFn: (key) => `${key.provinceCode}|${key.month}|${key.coefficientHundredths}`,
+      maxBatchSize: 1000,
+    },
+  );
 }

@@ -2,21 +2,26 @@ import { badInput, monthArgument, subtreeFor } from '@ansinh/common';
 import type { ApprovalsContext } from '../context.ts';
 import type { EntitlementStatus, Resolvers } from '../generated/resolvers-types.ts';
 import type { Entitlement } from './entitlement.entity.ts';
-import { findEntitlementsInSubtree } from './entitlement.repository.ts';
-import { monthlyAmount, standardLevelFor } from './entitlement.rules.ts';
+import { findEntitlementsInSubtree, type Money } from './entitlement.repository.ts';
 
-async function standardLevelOf(
+/** The money rule (SQL, shared with the published view) for an entitlement in the month asked for. */
+async function moneyOf(
   entitlement: Entitlement,
-  month: string,
+  monthArg: string | null | undefined,
   context: ApprovalsContext,
-): Promise<number> {
-  const [levels, path] = await Promise.all([
-    context.standardLevels(),
-    context.loaders.unitPath.load(entitlement.unitCode),
-  ]);
-  const level = standardLevelFor(levels, month, (path ?? entitlement.unitCode).split('.')[0]!);
-  if (level === undefined) throw badInput('month', `Chưa có mức chuẩn trợ giúp xã hội cho tháng ${month}.`);
-  return level;
+): Promise<{ standardLevel: number; monthlyAmount: number }> {
+  const month = monthArgument(monthArg, 'month');
+  const path = await context.loaders.unitPath.load(entitlement.unitCode);
+  const money: Money = await context.loaders.money.load({
+    // The province is the root of the paying unit's path; a unit not (or no longer) in the tree gets the national level.
+    provinceCode: path ? path.split('.')[0]! : null,
+    month,
+    coefficientHundredths: entitlement.coefficientHundredths,
+  });
+  if (money.standardLevel === null || money.monthlyAmount === null) {
+    throw badInput('month', `Chưa có mức chuẩn trợ giúp xã hội cho tháng ${month}.`);
+  }
+  return { standardLevel: money.standardLevel, monthlyAmount: money.monthlyAmount };
 }
 
 export const entitlementResolvers = {
@@ -41,13 +46,14 @@ export const entitlementResolvers = {
   },
   Entitlement: {
     coefficient: (entitlement) => entitlement.coefficientHundredths / 100,
-    standardLevel: (entitlement, args, context) =>
-      standardLevelOf(entitlement, monthArgument(args.month, 'month'), context),
+    standardLevel: async (entitlement, args, context) =>
+      (await moneyOf(entitlement, args.month, context)).standardLevel,
     monthlyAmount: async (entitlement, args, context) =>
-      monthlyAmount(
-        await standardLevelOf(entitlement, monthArgument(args.month, 'month'), context),
-        entitlement.coefficientHundredths,
-      ),
+      (await moneyOf(entitlement, args.month, context)).monthlyAmount,
     status: (entitlement) => entitlement.status.toUpperCase() as EntitlementStatus,
+    history: (entitlement, _args, context) => {
+      context.session.assert('entitlement:read');
+      return context.loaders.entitlementHistory.load(entitlement.id);
+    },
   },
 } satisfies Pick<Resolvers, 'Query' | 'Person' | 'Entitlement'>;

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'entitlement:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
   'payment:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
   'report:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
+  /** Following and cancelling one's own background jobs (imports, exports): only their owner sees them. */
+  'job:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;

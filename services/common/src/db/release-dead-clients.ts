@@ -13,14 +13,29 @@ export function releaseDeadClients(pool: Pool): void {
     const release = client.release.bind(client);
     let released = false;
     const onEnd = () => client.release(new Error('PostgreSQL connection closed while checked out'));
+    // A connection that fails while checked out (a terminated backend, a restart) is an 'error' event
+    // with no listener of the pool's: without this one it would end the process.
+    const onError = (error: Error) => client.release(error);
     client.release = (error?: Error | boolean) => {
       if (released) return;
       released = true;
       client.off('end', onEnd);
+      client.off('error', onError);
       release(error);
     };
     client.once('end', onEnd);
+    client.on('error', onError);
     return client;
   };
-  pool.connect = guarded as Pool['connect'];
+  type Callback = (error: Error | undefined, client?: PoolClient, done?: PoolClient['release']) => void;
+  // pg-pool's own `pool.query()` checks out with the callback form: answer it too, or its client is
+  // never given back and its query never settles.
+  pool.connect = ((callback?: Callback) => {
+    if (!callback) return guarded();
+    guarded().then(
+      (client) => callback(undefined, client, client.release),
+      (error: Error) => callback(error),
+    );
+    return undefined;
+  }) as Pool['connect'];
 }

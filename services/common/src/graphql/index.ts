@@ -25,3 +25,4 @@ export {
   tokenLimitParseOptions,
   type OperationLimits,
 } from './operation-limits.ts';
+export { loadTypeDefs, subgraphSdl, subgraphSdlFiles } from './load-type-defs.ts';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { ApolloServer } from '@apollo/server';
 import { pino } from 'pino';
 import { currentRequestId } from '../server/request-context.ts';
-import { graphqlRequestListener, hardenHttpServer, readBody, type Route } from './graphql-http.ts';
+import { graphqlRequestListener, hardenHttpServer, readBody, routeFor, type Route } from './graphql-http.ts';
 
 /** Raw bytes in, whatever the server answers out (its status line and body), or '' when it just closes. */
 function exchange(port: number, bytes: string | Buffer, keepOpenMs = 0): Promise<string> {
@@ -132,6 +132,31 @@ describe('graphqlRequestListener', () => {
     expect(
       ((await answer.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code,
     ).toBe('NOT_FOUND');
+  });
+});
+
+describe('routeFor', () => {
+  const named = (name: string): Route => Object.assign(() => undefined, { label: name });
+  const routes = new Map<string, Route>([
+    ['/files', named('upload')],
+    ['/files/*', named('file')],
+    ['/files/special/*', named('special')],
+    ['/health', named('health')],
+  ]);
+  const labelOf = (path: string) => (routeFor(routes, path) as { label?: string } | undefined)?.label;
+
+  it('prefers an exact path, then the longest prefix ending in /*', () => {
+    expect(labelOf('/files')).toBe('upload');
+    expect(labelOf('/files/0b7f3a52-8f0e-4c59-9a53-5c8f33b6a8d1')).toBe('file');
+    expect(labelOf('/files/special/x')).toBe('special');
+    expect(labelOf('/health')).toBe('health');
+  });
+
+  it('serves nothing for a path that is only the prefix, beside it, or unknown', () => {
+    expect(labelOf('/files/')).toBeUndefined();
+    expect(labelOf('/filesx')).toBeUndefined();
+    expect(labelOf('/health/x')).toBeUndefined();
+    expect(labelOf('/graphql')).toBeUndefined();
   });
 });
 

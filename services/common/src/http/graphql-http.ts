@@ -81,7 +81,28 @@ const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) /
 export const tooLarge = (limitBytes: number) =>
   new HttpError(413, `Yêu cầu quá lớn (tối đa ${megabytes(limitBytes)}).`);
 
+/**
+ * A plain HTTP route beside `/graphql`. Routes are keyed by path; a key ending in `/*` serves every
+ * path below it (`/files/*` serves `/files/<id>`), an exact key wins over such a prefix.
+ */
 export type Route = (request: IncomingMessage, response: ServerResponse) => Promise<void> | void;
+
+/** The route serving `pathname`: its exact key, else the longest `/*` key it lies below. */
+export function routeFor(routes: ReadonlyMap<string, Route>, pathname: string): Route | undefined {
+  const exact = routes.get(pathname);
+  if (exact) return exact;
+  let found: Route | undefined;
+  let length = -1;
+  for (const [key, route] of routes) {
+    if (!key.endsWith('/*')) continue;
+    const prefix = key.slice(0, -1);
+    if (pathname.startsWith(prefix) && pathname.length > prefix.length && prefix.length > length) {
+      found = route;
+      length = prefix.length;
+    }
+  }
+  return found;
+}
 
 /** What a multipart reader gives: the operations as a JSON body, and what to release once answered. */
 export type MultipartBody = { body: unknown; release?: () => Promise<void> };
@@ -250,7 +271,7 @@ export function graphqlRequestListener<TContext extends BaseContext>(
     };
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
-      const route = table.get(url.pathname);
+      const route = routeFor(table, url.pathname);
       if (route) return await route(request, response);
       if (url.pathname !== '/graphql' && url.pathname !== '/')
         return sendError(response, 404, 'Không có địa chỉ này. API GraphQL ở /graphql.');

@@ -35,7 +35,7 @@ export function unitScopePolicy<T>(property: keyof T & string): PolicyDef<T> {
   };
 }
 
-/** Who is making the change, read by the change-history triggers (`registry.record_changes`). */
+/** Who is making the change, read by the change-history triggers (`historyTriggers`, services/common/src/history). */
 export const ACTOR_SETTINGS = {
   id: 'ansinh.actor_id',
   name: 'ansinh.actor_name',

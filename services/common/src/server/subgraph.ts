@@ -38,6 +38,8 @@ import {
   type Route,
 } from '../http/graphql-http.ts';
 import { createLogger } from '../logging/logger.ts';
+import type { Jobs } from '../jobs/jobs.ts';
+import { jobsEnv, startSubgraphJobs, type SubgraphJobs } from '../jobs/subgraph-jobs.ts';
 import { runUntilSignal } from './run-until-signal.ts';
 
 /** What every resolver receives; subgraphs add their dataloaders and repositories. */
@@ -46,6 +48,8 @@ export type BaseContext = {
   session: Session;
   logger: Logger;
   requestId: string;
+  /** The subgraph's background jobs, when its definition has `jobs`. */
+  jobs?: Jobs | undefined;
 };
 
 export type SubgraphDefinition<TContext extends BaseContext> = {
@@ -63,6 +67,8 @@ export type SubgraphDefinition<TContext extends BaseContext> = {
    * context as resolvers: the caller's verified session and a scoped EntityManager.
    */
   routes?(contextOf: (request: IncomingMessage) => Promise<TContext>): Record<string, Route>;
+  /** Its job kinds (and the file store their handlers use): this process queues and runs them. */
+  jobs?: SubgraphJobs;
 };
 
 export type RunningSubgraph = {
@@ -96,6 +102,7 @@ export const subgraphEnvSchema = (defaultPort: number) =>
       SUBGRAPH_QUERY_COST_DEFAULT_LIST_SIZE: limit(10, 1, 10_000),
       SUBGRAPH_MAX_ENTITY_REPRESENTATIONS: limit(10_000, 1, 1_000_000),
       ...httpLimitsEnv,
+      ...jobsEnv,
     })
     .superRefine((config, context) => {
       if (config.NODE_ENV === 'production' && !config.SUBGRAPH_SECRET)
@@ -134,6 +141,20 @@ export async function startSubgraph<TContext extends BaseContext>(
     ...(hooks.onQuery ? { onQuery: hooks.onQuery } : {}),
   });
   const verifier = serviceTokenVerifier(config, logger);
+  const jobs = definition.jobs
+    ? await startSubgraphJobs({
+        schema: definition.schema,
+        orm,
+        databaseUrl: config.DATABASE_URL,
+        databasePassword: databasePasswordOf(definition.name, config, definition.schema),
+        config,
+        logger,
+        jobs: definition.jobs,
+      }).catch(async (error: unknown) => {
+        await orm.close(true).catch(() => undefined);
+        throw error;
+      })
+    : undefined;
 
   const httpServer = createServer();
   const httpLimits = httpLimitsOf(config);
@@ -199,7 +220,7 @@ export async function startSubgraph<TContext extends BaseContext>(
       unitCode: principal.unitCode,
     };
     em.setSessionContext(scopeSessionContext(definition.schema, session.scopePath, actor));
-    return definition.createContext({ em, session, logger: logger.child({ requestId }), requestId });
+    return definition.createContext({ em, session, logger: logger.child({ requestId }), requestId, jobs });
   };
 
   httpServer.on(
@@ -230,6 +251,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     orm,
     async stop() {
       await server.stop();
+      await jobs?.stop();
       await orm.close();
     },
   };

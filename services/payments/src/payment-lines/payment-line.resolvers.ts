@@ -24,5 +24,9 @@ export const paymentLineResolvers = {
     channel: (line) => line.channel.toUpperCase() as PaymentChannel,
     status: (line) => line.status.toUpperCase() as PaymentStatus,
     unit: (line) => ({ code: line.unitCode }),
+    history: (line, _args, context) => {
+      context.session.assert('payment:read');
+      return context.loaders.paymentLineHistory.load(line.id);
+    },
   },
 } satisfies Pick<Resolvers, 'Query' | 'Person' | 'PaymentLine'>;

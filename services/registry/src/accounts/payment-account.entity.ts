@@ -2,6 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
 export const PAYMENT_ACCOUNT_KIND_VALUES = ['bank', 'e_wallet', 'mobile_money'] as const;
+export type PaymentAccountKind = (typeof PAYMENT_ACCOUNT_KIND_VALUES)[number];
 
 /**
  * Where a person's allowance can be paid: a bank account, an e-wallet or mobile money. At most one

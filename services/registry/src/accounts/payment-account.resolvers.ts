@@ -1,6 +1,6 @@
+import { idArgument, upper } from '@ansinh/common';
 import type { PaymentAccountKind, Resolvers } from '../generated/resolvers-types.ts';
 import { PAYMENT_PROVIDERS, paymentProviderByCode } from '../code-lists/payment-providers.ts';
-import { checkedId, upper } from '../persons/person.resolvers.ts';
 import {
   addPaymentAccount,
   removePaymentAccount,
@@ -13,11 +13,11 @@ export const paymentAccountResolvers = {
   },
   Mutation: {
     addPaymentAccount: (_parent, args, context) =>
-      addPaymentAccount(context.em, context.session, checkedId(args.personId, 'personId'), args.input),
+      addPaymentAccount(context.em, context.session, idArgument(args.personId, 'personId'), args.input),
     setDefaultPaymentAccount: (_parent, args, context) =>
-      setDefaultPaymentAccount(context.em, context.session, checkedId(args.id)),
+      setDefaultPaymentAccount(context.em, context.session, idArgument(args.id)),
     removePaymentAccount: (_parent, args, context) =>
-      removePaymentAccount(context.em, context.session, checkedId(args.id)),
+      removePaymentAccount(context.em, context.session, idArgument(args.id)),
   },
   PaymentAccount: {
     kind: (account) => upper(account.kind) as PaymentAccountKind,

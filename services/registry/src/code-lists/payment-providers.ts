@@ -1,6 +1,5 @@
+import type { PaymentAccountKind } from '../accounts/payment-account.entity.ts';
 import { foldText } from '../text/fold-text.ts';
-
-export type PaymentAccountKind = 'bank' | 'e_wallet' | 'mobile_money';
 
 export type PaymentProvider = {
   /** Code as used by NAPAS/VietQR for banks, or the provider's short name. */

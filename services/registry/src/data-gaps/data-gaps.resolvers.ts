@@ -1,6 +1,6 @@
+import { lower, subtreeFor, upper } from '@ansinh/common';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { RegistryContext } from '../context.ts';
-import { lower, scopePathFor, upper } from '../persons/person.resolvers.ts';
 import {
   countDataGaps,
   DATA_GAP_FIELDS,
@@ -24,7 +24,12 @@ async function unitGaps(counts: UnitGapCounts, context: RegistryContext) {
 export const dataGapResolvers = {
   Query: {
     dataGaps: async (_parent, args, context) => {
-      const path = await scopePathFor(args.unitCode, context);
+      const path = await subtreeFor(
+        context.session,
+        'person:read',
+        args.unitCode,
+        context.loaders.unitByCode,
+      );
       const { total, byUnit } = await countDataGaps(context.em, path);
       return {
         total: await unitGaps(total, context),

@@ -1,6 +1,5 @@
-import { badInput } from '@ansinh/common';
+import { badInput, idArgument, lower, subtreeFor, upper } from '@ansinh/common';
 import type { DuplicateReason, DuplicateStatus, Resolvers } from '../generated/resolvers-types.ts';
-import { checkedId, lower, scopePathFor, upper } from '../persons/person.resolvers.ts';
 import { dismissDuplicate, duplicateWarningsUnder, mergeDuplicate } from './duplicate-warning.service.ts';
 
 export const duplicateWarningResolvers = {
@@ -8,15 +7,20 @@ export const duplicateWarningResolvers = {
     duplicateWarnings: async (_parent, args, context) => {
       const first = args.first ?? 50;
       if (first < 1 || first > 200) throw badInput('first', 'Số bản ghi mỗi trang phải từ 1 đến 200.');
-      const path = await scopePathFor(args.unitCode, context);
+      const path = await subtreeFor(
+        context.session,
+        'person:read',
+        args.unitCode,
+        context.loaders.unitByCode,
+      );
       return duplicateWarningsUnder(context.em, path, lower(args.status ?? 'OPEN'), first);
     },
   },
   Mutation: {
     mergeDuplicate: (_parent, args, context) =>
-      mergeDuplicate(context.em, context.session, checkedId(args.id), args.note),
+      mergeDuplicate(context.em, context.session, idArgument(args.id), args.note),
     dismissDuplicate: (_parent, args, context) =>
-      dismissDuplicate(context.em, context.session, checkedId(args.id), args.note),
+      dismissDuplicate(context.em, context.session, idArgument(args.id), args.note),
   },
   DuplicateWarning: {
     // Either record may lie in a unit outside the caller's scope (a neighbouring commune): then it is null.

@@ -3,6 +3,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
 export const POVERTY_STATUS_VALUES = ['none', 'poor', 'near_poor'] as const;
+export type PovertyStatus = (typeof POVERTY_STATUS_VALUES)[number];
 
 /** Hộ gia đình: members are the persons whose `householdId` is this household. */
 export const Household = defineEntity({

@@ -1,6 +1,5 @@
-import { badInput, notFound } from '@ansinh/common';
+import { badInput, idArgument, lower, notFound, upper } from '@ansinh/common';
 import type { Resolvers, PovertyStatus } from '../generated/resolvers-types.ts';
-import { checkedId, lower, upper } from '../persons/person.resolvers.ts';
 import { createHousehold, setHouseholdMember, updateHousehold } from './household.service.ts';
 
 // Household is not an entity (no @key): the gateway never asks for one, so a representation of it is a
@@ -17,7 +16,7 @@ export const householdResolvers = {
     household: async (_parent, args, context) => {
       context.session.assert('person:read');
       // Row-level security hides other units' households.
-      const household = await context.loaders.householdById.load(checkedId(args.id));
+      const household = await context.loaders.householdById.load(idArgument(args.id));
       if (!household) throw notFound('Không tìm thấy hộ trong phạm vi đơn vị của bạn.');
       return household;
     },
@@ -29,7 +28,7 @@ export const householdResolvers = {
         povertyStatus: input.povertyStatus ? lower(input.povertyStatus) : 'none',
       }),
     updateHousehold: (_parent, { id, input }, context) =>
-      updateHousehold(context.em, context.session, checkedId(id), {
+      updateHousehold(context.em, context.session, idArgument(id), {
         ...input,
         povertyStatus: input.povertyStatus ? lower(input.povertyStatus) : undefined,
       }),
@@ -37,8 +36,8 @@ export const householdResolvers = {
       setHouseholdMember(
         context.em,
         context.session,
-        checkedId(args.personId, 'personId'),
-        args.householdId ? checkedId(args.householdId, 'householdId') : null,
+        idArgument(args.personId, 'personId'),
+        args.householdId ? idArgument(args.householdId, 'householdId') : null,
         args.relationToHead ? lower(args.relationToHead) : undefined,
       ),
   },

@@ -1,21 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AppError, badInput, notFound, todayInVietnam, type Session } from '@ansinh/common';
-import { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
-import { Person } from '../persons/person.entity.ts';
+import { Person, type RelationToHead } from '../persons/person.entity.ts';
+import { checkResidenceUnitCode, yearOf } from '../persons/person.rules.ts';
 import { writablePerson } from '../persons/person.service.ts';
 import { fieldText } from '../text/field-text.ts';
-import { Household } from './household.entity.ts';
+import { writableCommune } from '../units/writable-commune.ts';
+import { Household, type PovertyStatus } from './household.entity.ts';
+import { checkPoverty, HOUSEHOLD_CODE_MISSING } from './household.rules.ts';
 
 export type HouseholdInput = {
   code?: string;
   residenceUnitCode?: string;
   address?: string | null | undefined;
-  povertyStatus?: Household['povertyStatus'] | null | undefined;
+  povertyStatus?: PovertyStatus | null | undefined;
   povertyYear?: number | null | undefined;
 };
-
-const UNIT_CODE = /^\d{5}$/;
 
 /** An address as given: cleaned by the text policy, null when empty; refused as bad input otherwise. */
 function addressOf(address: string | null | undefined): string | null {
@@ -25,18 +25,9 @@ function addressOf(address: string | null | undefined): string | null {
   return cleaned || null;
 }
 
-function checkPoverty(
-  status: Household['povertyStatus'],
-  year: number | null | undefined,
-  today: Date,
-): void {
-  const thisYear = Number(todayInVietnam(today).slice(0, 4));
-  if (year !== null && year !== undefined && (year < 2000 || year > thisYear)) {
-    throw badInput('povertyYear', `Năm xét duyệt hộ nghèo phải từ 2000 đến ${thisYear}.`);
-  }
-  if (status !== 'none' && (year === null || year === undefined)) {
-    throw badInput('povertyYear', 'Hộ nghèo / cận nghèo cần năm xét duyệt.');
-  }
+function assertPoverty(status: PovertyStatus, year: number | null | undefined, today: Date): void {
+  const problem = checkPoverty(status, year ?? null, yearOf(todayInVietnam(today)));
+  if (problem) throw badInput(problem.field, problem.message);
 }
 
 export async function createHousehold(
@@ -48,18 +39,13 @@ export async function createHousehold(
   session.assert('person:write');
   const code = fieldText('householdCode', input.code, 'code');
   if (typeof code !== 'string') throw badInput(code.field, code.message);
-  if (!code) throw badInput('code', 'Mã hộ không được để trống.');
+  if (!code) throw badInput(HOUSEHOLD_CODE_MISSING.field, HOUSEHOLD_CODE_MISSING.message);
   const address = addressOf(input.address);
-  if (!UNIT_CODE.test(input.residenceUnitCode)) {
-    throw badInput('residenceUnitCode', 'Mã xã phải gồm đúng 5 chữ số.');
-  }
-  const unit = await em.findOne(AdministrativeUnit, { code: input.residenceUnitCode, validTo: null });
-  if (!unit || unit.level !== 'commune') {
-    throw badInput('residenceUnitCode', `Không tìm thấy xã/phường có mã "${input.residenceUnitCode}".`);
-  }
-  session.assertOnUnit('person:write', unit.path);
+  const unitCodeProblem = checkResidenceUnitCode(input.residenceUnitCode);
+  if (unitCodeProblem) throw badInput(unitCodeProblem.field, unitCodeProblem.message);
+  const unit = await writableCommune(em, session, input.residenceUnitCode);
   const povertyStatus = input.povertyStatus ?? 'none';
-  checkPoverty(povertyStatus, input.povertyYear, today);
+  assertPoverty(povertyStatus, input.povertyYear, today);
   const household = em.create(Household, {
     code,
     residenceUnitCode: unit.code,
@@ -96,11 +82,14 @@ export async function updateHousehold(
   const household = await writableHousehold(em, session, id);
   const povertyStatus = input.povertyStatus ?? household.povertyStatus;
   const povertyYear = input.povertyYear !== undefined ? input.povertyYear : household.povertyYear;
-  checkPoverty(povertyStatus, povertyYear, today);
+  // As for persons: what is stored is not held to rules newer than the record, what changes is.
+  if (input.povertyStatus != null || input.povertyYear !== undefined) {
+    assertPoverty(povertyStatus, povertyYear, today);
+  }
   if (address !== undefined) household.address = address;
   household.povertyStatus = povertyStatus;
   household.povertyYear =
-    povertyStatus === 'none' && input.povertyYear === undefined ? null : (povertyYear ?? null);
+    input.povertyStatus === 'none' && input.povertyYear === undefined ? null : (povertyYear ?? null);
   await em.flush();
   return household;
 }
@@ -114,7 +103,7 @@ export async function setHouseholdMember(
   session: Session,
   personId: string,
   householdId: string | null | undefined,
-  relationToHead: Person['relationToHead'] | undefined,
+  relationToHead: RelationToHead | undefined,
 ): Promise<Person> {
   const person = await writablePerson(em, session, personId);
   if (!householdId) {

@@ -123,6 +123,17 @@ export function fieldOfHeader(header: string): CanonicalField | undefined {
 }
 
 /** A column the user assigned by hand: to a field, or to nothing (`null`) to leave it out. */
+/** A file without a column every row needs; `missingFields` names them (the fields are this module's). */
+export class MissingColumnsError extends SpreadsheetError {
+  readonly missingFields: readonly CanonicalField[];
+
+  constructor(missingFields: readonly CanonicalField[]) {
+    const labels = missingFields.map((field) => `"${FIELD_LABELS[field]}"`).join(' và ');
+    super('MISSING_COLUMN', `Tệp thiếu cột bắt buộc ${labels}.`);
+    this.missingFields = missingFields;
+  }
+}
+
 export type ColumnAssignment = { column: string; field: CanonicalField | null };
 
 export type MappedColumn = { field: CanonicalField; columnIndex: number; header: string };
@@ -202,12 +213,7 @@ export function mapColumns(
   });
 
   const missing = REQUIRED_FIELDS.filter((field) => !columnByField.has(field));
-  if (missing.length > 0) {
-    const labels = missing.map((field) => `"${FIELD_LABELS[field]}"`).join(' và ');
-    throw new SpreadsheetError('MISSING_COLUMN', `Tệp thiếu cột bắt buộc ${labels}.`, {
-      missingFields: missing,
-    });
-  }
+  if (missing.length > 0) throw new MissingColumnsError(missing);
   return {
     columns: CANONICAL_FIELDS.flatMap((field) => {
       const column = columnByField.get(field);

@@ -1,8 +1,12 @@
-import { badInput } from '@ansinh/common';
+import { badInput, downloadPath, jobOwnerOf, unitInScope, type JobRecord } from '@ansinh/common';
 import type { ImportField, Resolvers } from '../generated/resolvers-types.ts';
 import { CANONICAL_FIELDS, type CanonicalField } from './column-mapping.ts';
-import { importPersons } from './person-import.service.ts';
-import { SpreadsheetError } from './spreadsheet-source.ts';
+import {
+  INLINE_IMPORT_MAX_BYTES,
+  PERSON_IMPORT,
+  type PersonImportPayload,
+  type PersonImportResult,
+} from './person-import.job.ts';
 
 /** `FULL_NAME` → `fullName`. */
 const fieldOf = (field: ImportField): CanonicalField => {
@@ -16,55 +20,48 @@ const fieldOf = (field: ImportField): CanonicalField => {
 
 export const personImportResolvers = {
   Mutation: {
+    /**
+     * Queues the import of an uploaded file as a job of the caller; a small file (INLINE_IMPORT_MAX_BYTES)
+     * runs at once in this request, through the same job, and comes back done.
+     */
     importPersons: async (_parent, args, context) => {
       context.session.assert('person:write');
       const principal = context.session.requirePrincipal();
-      const upload = await context.files.open(args.file, principal.subject);
+      const owner = jobOwnerOf(context.session);
+      // NOT_FOUND unless the upload is in the caller's scope (and not expired).
+      const upload = await context.files.stat(args.file, owner.unitPath);
       let defaultUnitCode: string | undefined;
       if (args.unitCode) {
-        const unit = await context.loaders.unitByCode.load(args.unitCode);
-        if (!unit || unit.level !== 'commune') {
-          throw badInput('unitCode', `Không tìm thấy xã/phường có mã "${args.unitCode}".`);
-        }
-        context.session.assertOnUnit('person:write', unit.path);
-        defaultUnitCode = unit.code;
+        const units = context.loaders.unitByCode;
+        const commune = { level: 'commune' } as const;
+        defaultUnitCode = (await unitInScope(context.session, 'person:write', args.unitCode, units, commune))
+          .code;
       } else if (principal.unitLevel === 'commune') {
         defaultUnitCode = principal.unitCode;
       }
-      const report = await context.files.reserve(
-        principal.subject,
-        `loi-nhap-${upload.fileName.replace(/\.\w+$/, '')}.xlsx`,
-      );
-      try {
-        const result = await importPersons({
-          // The request's own session: its pool, role, scope and actor (set in services/common subgraph.ts).
-          database: {
-            pool: await context.em.getConnection().getNativeClient(),
-            session: context.em.getSessionContext() ?? {},
-          },
-          file: upload.path,
-          fileName: upload.fileName,
-          mapping: args.mapping?.map((assignment) => ({
-            column: assignment.column,
-            field: fieldOf(assignment.field),
-          })),
-          defaultUnitCode,
-          report,
-        });
-        if (result.reportId) await report.commit();
-        else await context.files.remove(report.id);
-        context.logger.info(
-          { importId: result.id, rows: result.rows, created: result.created, rejected: result.rejected },
-          'persons imported',
-        );
-        return { ...result, reportUrl: result.reportId ? `/import-report?id=${result.reportId}` : null };
-      } catch (error) {
-        await context.files.remove(report.id);
-        if (error instanceof SpreadsheetError) throw badInput('file', error.message);
-        throw error;
-      } finally {
-        await context.files.remove(args.file);
-      }
+      const payload: PersonImportPayload = {
+        fileId: upload.id,
+        fileName: upload.fileName,
+        mapping: args.mapping?.map((assignment) => ({
+          column: assignment.column,
+          field: fieldOf(assignment.field),
+        })),
+        defaultUnitCode,
+      };
+      const jobs = context.jobs!;
+      return upload.bytes <= INLINE_IMPORT_MAX_BYTES
+        ? jobs.runNow(PERSON_IMPORT, payload, owner)
+        : jobs.enqueue(PERSON_IMPORT, payload, owner);
     },
   },
-} satisfies Pick<Resolvers, 'Mutation'>;
+  Job: {
+    personImport: (job: JobRecord) => {
+      if (job.kind !== PERSON_IMPORT || job.state !== 'done' || !job.result) return null;
+      const { reportFileId, ...result } = job.result as PersonImportResult;
+      return {
+        ...result,
+        reportUrl: reportFileId ? downloadPath({ service: job.service, id: reportFileId }) : null,
+      };
+    },
+  },
+} satisfies Pick<Resolvers, 'Mutation' | 'Job'>;

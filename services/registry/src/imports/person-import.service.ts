@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import pg from 'pg';
 import {
   ACTOR_SETTINGS,
   copyRows,
+  inScopedTransaction,
   SCOPE_SETTING,
   subgraphRole,
   type Actor,
   type CopyValue,
+  type ScopedSession,
 } from '@ansinh/common/standalone';
 import { holderNameMatches } from '../accounts/payment-account.rules.ts';
 import { foldText } from '../text/fold-text.ts';
@@ -37,15 +40,15 @@ export type PersonImportReport = {
   duplicateWarnings: number;
   ignoredColumns: string[];
   problems: { row: number; column: string; message: string }[];
-  /** Id of the stored XLSX of rejected rows, when some were rejected. */
-  reportId: string | null;
+  /** Whether the XLSX of rejected rows was written (some rows were rejected and a report was asked for). */
+  reportWritten: boolean;
 };
 
 /**
  * The role and settings a request's queries run with: what `em.getSessionContext()` gives for the
  * request's EntityManager (services/common scopeSessionContext), or scopedSession() for the CLI.
  */
-export type ImportSession = { role?: string | undefined; variables?: Record<string, unknown> | undefined };
+export type ImportSession = ScopedSession;
 
 /**
  * Where the import writes: a connection of `pool` (the subgraph's own, whose login is the database
@@ -55,11 +58,15 @@ export type ImportSession = { role?: string | undefined; variables?: Record<stri
  */
 export type ImportDatabase = { pool: pg.Pool; session: ImportSession };
 
-export type PersonImportRequest = (
-  | { database: ImportDatabase }
-  /** A pool of one connection opened for this import, with scopedSession(scopePath, actor) (CLI, benchmark). */
-  | { databaseUrl: string; scopePath: string; actor: Actor }
-) & {
+/** A phase of the import and how far it is: bytes while reading, rows while checking, steps while writing. */
+export type ImportProgress = {
+  phase: 'reading' | 'checking' | 'writing';
+  done: number;
+  total?: number | null;
+};
+
+/** What the import reads and how; the database side is given apart (a job's transaction, or a pool). */
+export type PersonImportInput = {
   /** The spreadsheet: a path or a stream. */
   file: string | Readable;
   fileName: string;
@@ -68,12 +75,23 @@ export type PersonImportRequest = (
   defaultUnitCode?: string | undefined;
   /** Limits of the spreadsheet reading (DEFAULT_SPREADSHEET_LIMITS for those not given). */
   limits?: Partial<SpreadsheetLimits> | undefined;
-  /** Where to write the XLSX of rejected rows, when there are some. */
-  report?: { id: string; path: string } | undefined;
+  /** Where to write the XLSX of rejected rows (a path, or a stream the caller stores). */
+  report?: { target: string | Writable } | undefined;
   today?: Date;
   /** Told how long each step took (benchmarks). */
   onStep?: (step: string, seconds: number) => void;
+  /** Told how far the import is (a job's progress), at most every 1,000 rows. */
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stops the import between rows (a cancelled job); the caller's transaction then rolls back. */
+  signal?: AbortSignal | undefined;
 };
+
+export type PersonImportRequest = (
+  | { database: ImportDatabase }
+  /** A pool of one connection opened for this import, with scopedSession(scopePath, actor) (benchmark). */
+  | { databaseUrl: string; scopePath: string; actor: Actor }
+) &
+  PersonImportInput;
 
 /** At most this many problems travel in the answer; the XLSX report has more. */
 const MAX_PROBLEMS_IN_ANSWER = 1000;
@@ -168,24 +186,6 @@ export function scopedSession(scopePath: string, actor: Actor): ImportSession {
   };
 }
 
-/** Sets the session's settings and role for the rest of the transaction, as MikroORM does on begin. */
-async function applySession(client: pg.ClientBase, session: ImportSession): Promise<string> {
-  const variables = Object.entries(session.variables ?? {});
-  const scopePath = session.variables?.[SCOPE_SETTING];
-  // Without a role and a scope the import would run as the login, which may bypass row-level security.
-  if (!session.role || typeof scopePath !== 'string' || scopePath === '') {
-    throw new Error('importPersons needs a scoped session: a role and ansinh.scope_path');
-  }
-  if (variables.length) {
-    await client.query(
-      `select ${variables.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`,
-      variables.flatMap(([name, value]) => [name, String(value)]),
-    );
-  }
-  await client.query(`set local role "${session.role.replaceAll('"', '""')}"`);
-  return scopePath;
-}
-
 /** At most this many refused rows wait for the report's writer: a file of refused rows must not fill memory. */
 const REPORT_QUEUE_ROWS = 1000;
 
@@ -254,48 +254,73 @@ function reportQueue() {
  * else by old CMND, else by name without accents, date of birth and commune), with their households
  * and payment accounts, change history and duplicate warnings; bad rows are reported with their row
  * number, column and reason. The same file imported again changes nothing. A file that cannot be
- * read, or any failure, writes nothing.
+ * read, or any failure, writes nothing. This form opens the transaction itself, on the given pool or
+ * on a pool of one connection to `databaseUrl`; a job runs importPersonsInTransaction in its own.
  */
 export async function importPersons(request: PersonImportRequest): Promise<PersonImportReport> {
-  if ('database' in request) return importInSession(request.database, request);
+  if ('database' in request) {
+    return inScopedTransaction(request.database.pool, request.database.session, (client) =>
+      importPersonsInTransaction(client, request),
+    );
+  }
   const pool = new pg.Pool({
     connectionString: request.databaseUrl,
     application_name: 'ansinh-person-import',
-    max: 1,
+    max: 2,
   });
   // A connection dropped by the server must not end the process; the query in flight fails on its own.
   pool.on('error', () => undefined);
   try {
-    return await importInSession({ pool, session: scopedSession(request.scopePath, request.actor) }, request);
+    return await inScopedTransaction(pool, scopedSession(request.scopePath, request.actor), (client) =>
+      importPersonsInTransaction(client, request),
+    );
   } finally {
     await pool.end();
   }
 }
 
-async function importInSession(
-  database: ImportDatabase,
-  request: PersonImportRequest,
+/** How long an open COPY may take to give up before the import's error goes on regardless. */
+const COPY_ABORT_WAIT_MS = 2_000;
+/** Rows between two progress reports (and abort checks of a cancelled job). */
+const PROGRESS_EVERY_ROWS = 1000;
+/** The set-based steps after the rows are checked, for the progress of the writing phase. */
+const WRITING_STEPS = 8;
+
+/**
+ * The import inside a transaction that the caller opened on `client` and scoped to the owner (role,
+ * `ansinh.scope_path`, actor): the caller commits it, or rolls it back when this throws. A COPY left
+ * open by a failure is ended first, so that the rollback can run.
+ */
+export async function importPersonsInTransaction(
+  client: pg.ClientBase,
+  request: PersonImportInput,
 ): Promise<PersonImportReport> {
   const id = randomUUID();
-  const client = await database.pool.connect();
-  let clientBroken: Error | undefined;
-  const onClientError = (error: Error) => (clientBroken = error);
-  client.on('error', onClientError);
   const problems: PersonImportReport['problems'] = [];
   let rejected = 0;
   let reportWritten: Promise<unknown> = Promise.resolve();
   const queue = reportQueue();
   let copy: ReturnType<typeof copyRows> | undefined;
   let stepStarted = performance.now();
+  let stepsDone = 0;
   const step = (name: string) => {
     const now = performance.now();
     request.onStep?.(name, (now - stepStarted) / 1000);
     stepStarted = now;
+    if (name !== 'read, check and COPY the rows') {
+      stepsDone += 1;
+      request.onProgress?.({ phase: 'writing', done: stepsDone, total: WRITING_STEPS });
+    }
+    request.signal?.throwIfAborted();
   };
   try {
-    // Everything from here runs as the request's role, under row-level security for its scope.
-    await client.query('begin');
-    const scopePath = await applySession(client, database.session);
+    const { rows: scopeRows } = await client.query<{ scope: string | null }>(
+      `select nullif(current_setting('${SCOPE_SETTING}', true), '') as scope`,
+    );
+    const scopePath = scopeRows[0]?.scope;
+    // Without a scope the import would run as the login, which may bypass row-level security.
+    if (!scopePath) throw new Error('importPersons needs a scoped session: a role and ansinh.scope_path');
+    request.onProgress?.({ phase: 'reading', done: 0, total: null });
     const { rows: communeRows } = await client.query<{ code: string }>(
       `select code from registry.administrative_units
         where valid_to is null and level = 'commune' and path <@ $1::ltree`,
@@ -332,7 +357,7 @@ async function importInSession(
     const columnOf = (field: CanonicalField) =>
       columnMap.columns.find((column) => column.field === field)?.header ?? FIELD_LABELS[field];
     if (request.report) {
-      reportWritten = writeImportReport(request.report.path, sheet.headers, queue.rows, {
+      reportWritten = writeImportReport(request.report.target, sheet.headers, queue.rows, {
         omittedRows: () => Math.max(0, rejected - MAX_REPORT_ROWS),
       });
       reportWritten.catch(queue.abandon);
@@ -364,6 +389,13 @@ async function importInSession(
     let rows = 0;
     for await (const row of sheet.rows) {
       rows += 1;
+      if (rows % PROGRESS_EVERY_ROWS === 0) {
+        // Rows of a buffered chunk are checked without I/O: give timers (progress, cancel) and other
+        // requests of this process their turn, then stop here if the job was cancelled.
+        await nextTurn();
+        request.signal?.throwIfAborted();
+        request.onProgress?.({ phase: 'checking', done: rows });
+      }
       let cells = row.cells;
       if (identity) {
         const numbers = splitIdentityNumber(cells[identity.columnIndex]);
@@ -388,6 +420,7 @@ async function importInSession(
       await copy.write(stagingRow(row.rowNumber, person));
     }
     await copy.end();
+    request.onProgress?.({ phase: 'checking', done: rows, total: rows });
     step('read, check and COPY the rows');
     if (rows === 0) throw new SpreadsheetError('EMPTY', 'Tệp không có dòng dữ liệu nào dưới dòng tiêu đề.');
 
@@ -444,8 +477,6 @@ async function importInSession(
     );
     step('refuse CCCDs held in other units');
     const counts = await upsert(client, mapped, step);
-    await client.query('commit');
-    step('commit');
     queue.end();
     await reportWritten;
     return {
@@ -459,19 +490,18 @@ async function importInSession(
       duplicateWarnings: counts.duplicateWarnings,
       ignoredColumns: columnMap.ignored.filter((column) => column.header).map((column) => column.header),
       problems: problems.sort((a, b) => a.row - b.row),
-      reportId: rejected && request.report ? request.report.id : null,
+      reportWritten: rejected > 0 && request.report !== undefined,
     };
   } catch (error) {
-    // A file refused half-way (too many rows, broken after some) leaves the COPY open: end it first.
-    await copy?.abort().catch((abortError: Error) => (clientBroken ??= abortError));
-    await client.query('rollback').catch((rollbackError: Error) => (clientBroken ??= rollbackError));
+    // A file refused half-way (too many rows, broken after some) leaves the COPY open: end it first,
+    // so that the caller's rollback can run on this connection.
+    // A COPY the server already ended (a cancelled job's statement) may never answer the abort: the
+    // wait is bounded, and the caller then drops the connection rather than wait for its rollback.
+    const abandoned = new Promise((resolve) => setTimeout(resolve, COPY_ABORT_WAIT_MS).unref());
+    await Promise.race([copy?.abort().catch(() => undefined), abandoned]);
     queue.end();
     await reportWritten.catch(() => undefined);
     throw error;
-  } finally {
-    client.off('error', onClientError);
-    // A connection whose rollback failed is not given back to the pool to serve another request.
-    client.release(clientBroken);
   }
 }
 
@@ -597,15 +627,23 @@ async function upsert(
   if (households) {
     // Households get their ids (and heads) before the persons, whose rows point at them; the head's
     // foreign key is checked at commit.
+    // Each of the file's households is looked up by its (commune, code) key, and those to update by their
+    // ids: a join would read every household in scope (350,000 for a province), because the planner counts
+    // the row-level security check again for every lookup and so prices a 1,000-row list's lookups above
+    // a scan of the whole table (half a second of such a list's import).
     await client.query(`
       create temp table import_households on commit drop as
-      select s.residence_unit_code, s.household_code as code, coalesce(h.id, registry.time_ordered_uuid()) as id, h.id is null as is_new,
-             max(s.poverty_status) as poverty_status, max(s.poverty_year) as poverty_year,
-             (array_agg(t.person_id) filter (where s.relation_to_head = 'head'))[1] as head_person_id
-        from import_rows s join import_targets t using (row_number)
-        left join registry.households h on h.residence_unit_code = s.residence_unit_code and h.code = s.household_code
-       where s.household_code is not null
-       group by s.residence_unit_code, s.household_code, h.id`);
+      select f.residence_unit_code, f.code, coalesce(h.id, registry.time_ordered_uuid()) as id, h.id is null as is_new,
+             f.poverty_status, f.poverty_year, f.head_person_id
+        from (select s.residence_unit_code, s.household_code as code,
+                     max(s.poverty_status) as poverty_status, max(s.poverty_year) as poverty_year,
+                     (array_agg(t.person_id) filter (where s.relation_to_head = 'head'))[1] as head_person_id
+                from import_rows s join import_targets t using (row_number)
+               where s.household_code is not null
+               group by s.residence_unit_code, s.household_code) f
+        left join lateral (
+          select h.id from registry.households h
+           where h.residence_unit_code = f.residence_unit_code and h.code = f.code limit 1) h on true`);
     await client.query(`
       insert into registry.households (id, code, residence_unit_code, poverty_status, poverty_year, head_person_id, created_at, updated_at)
       select id, code, residence_unit_code, poverty_status, poverty_year, head_person_id, now(), now()
@@ -617,6 +655,7 @@ async function upsert(
              ${poverty ? ', poverty_status = i.poverty_status, poverty_year = i.poverty_year' : ''}, updated_at = now()
         from import_households i
        where h.id = i.id and not i.is_new
+         and h.id = any(array(select id from import_households where not is_new))
          and (h.head_person_id ${poverty ? ', h.poverty_status, h.poverty_year' : ''})
              is distinct from (coalesce(i.head_person_id, h.head_person_id) ${poverty ? ', i.poverty_status, i.poverty_year' : ''})`);
   }

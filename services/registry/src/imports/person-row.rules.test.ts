@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { validatePaymentAccount } from '../accounts/payment-account.rules.ts';
+import { checkPoverty } from '../households/household.rules.ts';
+import { personInputOf, validateNewPerson, type NewPersonInput } from '../persons/person.rules.ts';
 import { mapColumns } from './column-mapping.ts';
 import {
   parsePersonRow,
@@ -309,18 +312,27 @@ describe('parsePersonRow', () => {
       ['84 912 345 678', '0912345678'],
       [912345678, '0912345678'],
       ['(0239) 3855 123', '02393855123'],
+      ['024 3825 1234', '02438251234'],
+      ["'02438251234", '02438251234'],
+      // Landlines and mobiles typed as numbers, their leading 0 lost.
+      [2438251234, '02438251234'],
+      [386123456, '0386123456'],
     ])('reads %p', (written, phone) => {
       expect(parsed({ phone: written }).phone).toBe(phone);
     });
 
-    it.each(['091234567', '09123456789', '+1 202 555 0100', '0912 345 678 / 0983 111 222'])(
-      'refuses %p',
-      (written) => {
-        expect(problems({ phone: written })).toEqual([
-          { column: 'Số điện thoại', field: 'phone', message: expect.stringContaining('10 chữ số') },
-        ]);
-      },
-    );
+    it.each([
+      '091234567',
+      '09123456789',
+      '0123456789',
+      '0412345678',
+      '+1 202 555 0100',
+      '0912 345 678 / 0983 111 222',
+    ])('refuses %p', (written) => {
+      expect(problems({ phone: written })).toEqual([
+        { column: 'Số điện thoại', field: 'phone', message: expect.stringContaining('10 chữ số') },
+      ]);
+    });
   });
 
   describe('commune code', () => {
@@ -360,15 +372,27 @@ describe('parsePersonRow', () => {
 
   describe('poverty', () => {
     it('reads the classification and its year', () => {
-      expect(parsed({ povertyStatus: 'nghèo' }).povertyStatus).toBe('poor');
+      expect(parsed({ povertyStatus: 'nghèo', povertyYear: 2024 }).povertyStatus).toBe('poor');
       expect(parsed({ povertyStatus: 'Hộ cận nghèo', povertyYear: '2025' })).toMatchObject({
         povertyStatus: 'near_poor',
         povertyYear: 2025,
       });
-      expect(parsed({ povertyStatus: 'cận nghèo' }).povertyStatus).toBe('near_poor');
+      expect(parsed({ povertyStatus: 'cận nghèo', povertyYear: '2023' }).povertyStatus).toBe('near_poor');
+      expect(parsed({ povertyStatus: 'Không', povertyYear: null }).povertyStatus).toBe('none');
       expect(problems({ povertyStatus: 'Khá giả' })[0]).toMatchObject({ field: 'povertyStatus' });
       expect(problems({ povertyYear: 1999 })[0]?.message).toContain('từ 2000 đến 2026');
       expect(problems({ povertyYear: '2027' })[0]?.message).toContain('từ 2000 đến 2026');
+      expect(problems({ povertyYear: 'năm ngoái' })[0]?.message).toContain('từ 2000 đến 2026');
+    });
+
+    it('needs the year of the review of a poor or near-poor household, as the API does', () => {
+      expect(problems({ povertyStatus: 'Hộ nghèo' })).toEqual([
+        {
+          column: 'Năm xét duyệt hộ nghèo',
+          field: 'povertyYear',
+          message: 'Hộ nghèo / cận nghèo cần năm xét duyệt.',
+        },
+      ]);
     });
   });
 
@@ -415,7 +439,8 @@ describe('parsePersonRow', () => {
         {
           column: 'Ngân hàng',
           field: 'provider',
-          message: 'Không nhận ra ngân hàng hoặc nhà cung cấp "Ngân hàng ABC XYZ".',
+          message:
+            'Không nhận ra ngân hàng, ví điện tử hoặc Mobile Money "Ngân hàng ABC XYZ" trong danh mục.',
         },
       ]);
       expect(problems({ provider: 'VCB', accountNumber: '12345' })[0]?.message).toContain('từ 6 đến 19');
@@ -480,6 +505,150 @@ describe('parsePersonRow', () => {
     expect(problems({ address: 'Th\ufffdn 1' })).toEqual([
       { column: 'Địa chỉ', field: 'address', message: expect.stringContaining('UTF-8') },
     ]);
+  });
+});
+
+describe('the rules of the API', () => {
+  // A row is checked by the same functions as createPerson/updatePerson, addPaymentAccount and the
+  // household mutations: what one accepts the other does, stored alike, so that a person imported can
+  // be changed through the API (an imported landline once made even an address change fail).
+  const person = { fullName: 'Nguyễn Văn An', birthDate: '05/03/1948', gender: 'male' as const };
+  const fromApi = (change: Partial<NewPersonInput>) => {
+    const result = validateNewPerson({ ...person, residenceUnitCode: '18073', ...change }, today);
+    return 'person' in result ? result.person : null;
+  };
+  const fromRow = (cells: CellsByField) => {
+    const result = parsePersonRow({ ...valid, ...cells }, options);
+    return result.ok ? result.row : null;
+  };
+
+  it.each([
+    '0912345678',
+    '+84 912 345 678',
+    '024 3825 1234',
+    '(0239) 3855 123',
+    '02438251234',
+    '0123456789',
+    '09123456789',
+    '0241234567',
+    '+1 202 555 0100',
+  ])('agree on the phone %p', (phone) => {
+    expect(fromRow({ phone })?.phone ?? null).toBe(fromApi({ phone })?.phone ?? null);
+  });
+
+  it.each([
+    '042048000123',
+    '042 048 000 123',
+    '042.048.000.123',
+    '042148000123',
+    '003048000123',
+    '04204800012',
+  ])('agree on the CCCD %p', (citizenId) => {
+    expect(fromRow({ citizenId })?.citizenId ?? null).toBe(fromApi({ citizenId })?.citizenId ?? null);
+  });
+
+  it.each(['183456789', '183 456 789', '183.456.789.012', '1834567', 'A83456789'])(
+    'agree on the old CMND %p',
+    (oldIdNumber) => {
+      expect(fromRow({ oldIdNumber })?.oldIdNumber ?? null).toBe(
+        fromApi({ oldIdNumber })?.oldIdNumber ?? null,
+      );
+    },
+  );
+
+  it.each([
+    '05/03/1948',
+    '5-3-1948',
+    '05.03.1948',
+    '1948-03-05',
+    '1948',
+    '31/02/1950',
+    '24/11/2026',
+    '1850',
+    'March 1950',
+  ])('agree on the birth date %p', (birthDate) => {
+    const row = fromRow({ birthDate, citizenId: null });
+    const api = fromApi({ birthDate });
+    expect(row && [row.birthYear, row.birthDate]).toEqual(api && [api.birthYear, api.birthDate]);
+  });
+
+  it.each(['18073', '1807', '18O73'])('agree on the commune code %p', (residenceUnitCode) => {
+    expect(fromRow({ residenceUnitCode })?.residenceUnitCode ?? null).toBe(
+      fromApi({ residenceUnitCode })?.residenceUnitCode ?? null,
+    );
+  });
+
+  it.each([
+    ['Agribank', '3700 205 123456'],
+    ['VBA', '3700-205-123456'],
+    ['Agribank', '12345'],
+    ['MoMo', '0912 345 678'],
+    ['MoMo', '+84987654321'],
+    ['MoMo', '02438251234'],
+    ['Viettel Money', '0123456789'],
+    ['Ngân hàng ABC XYZ', '3700205123456'],
+  ])('agree on the account %p %p', (provider, accountNumber) => {
+    const row = fromRow({ provider, accountNumber, holderName: 'Nguyễn Thị  Hoa' });
+    const api = validatePaymentAccount(
+      { providerCode: provider, accountNumber, holderName: 'Nguyễn Thị  Hoa' },
+      person.fullName,
+    );
+    expect(row?.account ?? null).toEqual(
+      'account' in api
+        ? {
+            kind: api.account.provider.kind,
+            providerCode: api.account.provider.code,
+            accountNumber: api.account.accountNumber,
+            holderName: api.account.holderName,
+          }
+        : null,
+    );
+  });
+
+  it('agree that the holder is the person when none is written', () => {
+    const row = fromRow({ provider: 'Agribank', accountNumber: '3700205123456', holderName: null });
+    const api = validatePaymentAccount(
+      { providerCode: 'Agribank', accountNumber: '3700205123456' },
+      person.fullName,
+    );
+    expect(row?.account?.holderName).toBe('account' in api ? api.account.holderName : null);
+  });
+
+  it.each([
+    ['Hộ nghèo', 2024, 'poor'],
+    ['Hộ nghèo', null, 'poor'],
+    ['Hộ cận nghèo', 1999, 'near_poor'],
+    ['Hộ cận nghèo', 2027, 'near_poor'],
+    ['', 2025, 'none'],
+  ] as const)('agree on the poverty %p of %p', (povertyStatus, povertyYear, status) => {
+    const row = fromRow({ povertyStatus, povertyYear });
+    expect(row !== null).toBe(checkPoverty(status, povertyYear, 2026) === undefined);
+  });
+
+  it('store what the API accepts as new input, a landline included', () => {
+    const row = fromRow({
+      ethnicity: 'Tày',
+      oldIdNumber: '183 456 789',
+      phone: '(024) 3825 1234',
+      residenceUnitCode: '18077',
+      address: 'Thôn 1',
+    })!;
+    // Every field as new input, none as "unchanged": the rules themselves accept what the import stored.
+    const input = { ...personInputOf(row), address: 'Thôn 2' };
+    expect(validateNewPerson(input, today)).toEqual({
+      person: {
+        fullName: 'Nguyễn Văn An',
+        birthYear: 1948,
+        birthDate: '1948-03-05',
+        gender: 'male',
+        ethnicityCode: '02',
+        citizenId: '042048000123',
+        oldIdNumber: '183456789',
+        phone: '02438251234',
+        residenceUnitCode: '18077',
+        address: 'Thôn 2',
+      },
+    });
   });
 });
 

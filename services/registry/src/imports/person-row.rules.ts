@@ -1,20 +1,37 @@
 import { cleanText, isNeutralizedFormula, todayInVietnam, type TextRule } from '@ansinh/common/standalone';
+import type { PaymentAccountKind } from '../accounts/payment-account.entity.ts';
+import { accountNumberOf, holderNameOf, unknownProvider } from '../accounts/payment-account.rules.ts';
 import { ethnicityCodeOf } from '../code-lists/ethnicities.ts';
+import { paymentProviderOf, type PaymentProvider } from '../code-lists/payment-providers.ts';
+import type { PovertyStatus } from '../households/household.entity.ts';
+import { checkPoverty } from '../households/household.rules.ts';
+import { genderInCitizenId, parseCitizenId } from '../persons/citizen-id.rule.ts';
+import type { Gender, PersonStatus, RelationToHead } from '../persons/person.entity.ts';
 import {
-  paymentProviderOf,
-  type PaymentAccountKind,
-  type PaymentProvider,
-} from '../code-lists/payment-providers.ts';
-import { checkCitizenId } from '../persons/citizen-id.rule.ts';
-import type { Gender } from '../persons/person.rules.ts';
-import { FIELD_TEXT } from '../text/field-text.ts';
+  BIRTH_DATE_FORMATS,
+  BIRTH_DATE_MISSING,
+  birthDateOfDay,
+  birthDayOf,
+  birthYearOnly,
+  checkResidenceUnitCode,
+  FULL_NAME_MISSING,
+  parseBirthDate,
+  type NewPerson,
+  parseOldIdNumber,
+  yearOf,
+} from '../persons/person.rules.ts';
+import { PHONE_PROBLEM, phoneNumberOf } from '../persons/phone.rule.ts';
+import { digitsOf } from '../text/digits.ts';
+import { FIELD_TEXT, type FieldProblem } from '../text/field-text.ts';
 import { foldText } from '../text/fold-text.ts';
 import { CANONICAL_FIELDS, FIELD_LABELS, type CanonicalField, type ColumnMap } from './column-mapping.ts';
 import type { SpreadsheetCell } from './spreadsheet-source.ts';
 
-export type RelationToHead = 'head' | 'spouse' | 'child' | 'parent' | 'grandchild' | 'sibling' | 'other';
-export type PovertyStatus = 'none' | 'poor' | 'near_poor';
-export type PersonStatus = 'living' | 'deceased' | 'moved_away';
+// A row of a spreadsheet is a person, a household and an account: checked by the same rules as the
+// API's (persons/person.rules.ts, households/household.rules.ts, accounts/payment-account.rules.ts).
+// What this file adds is the reading of cells: a value written as officials write it in a list
+// (`Nam`, `Hộ nghèo`, `Agribank`), what Excel did to it (a lost leading 0, a number in exponent form,
+// a date as a serial), and problems under the file's own column names.
 
 export type ImportedAccount = {
   kind: PaymentAccountKind;
@@ -23,18 +40,8 @@ export type ImportedAccount = {
   holderName: string;
 };
 
-export type ImportedPerson = {
-  fullName: string;
-  birthYear: number;
-  /** YYYY-MM-DD, or null when only the year is known. */
-  birthDate: string | null;
-  gender: Gender;
-  ethnicityCode: string | null;
-  citizenId: string | null;
-  oldIdNumber: string | null;
-  phone: string | null;
-  residenceUnitCode: string;
-  address: string | null;
+/** A person of a row: the person the API would store (person.rules.ts), with their household and account. */
+export type ImportedPerson = NewPerson & {
   householdCode: string | null;
   relationToHead: RelationToHead | null;
   povertyStatus: PovertyStatus;
@@ -216,7 +223,7 @@ function parseFieldValues(
   readCellTexts(values);
 
   const fullName = cellTexts[FULL_NAME]!;
-  if (fullName === '') problem(FULL_NAME, 'Họ và tên không được để trống.');
+  if (fullName === '') problem(FULL_NAME, FULL_NAME_MISSING.message);
 
   const genderText = cellTexts[GENDER]!;
   let gender: Gender = 'unknown';
@@ -227,10 +234,13 @@ function parseFieldValues(
     else gender = known;
   }
 
-  const birthProblem = readBirthDate(values[BIRTH_DATE], context);
-  if (birthProblem !== undefined) problem(BIRTH_DATE, birthProblem);
-  const birthYear = birthYearRead;
-  const birthDate = birthDateRead;
+  const birth = readBirthDate(values[BIRTH_DATE], context);
+  let birthYear = 0;
+  let birthDate: string | null = null;
+  if (typeof birth === 'string') {
+    birthYear = yearOf(birth);
+    birthDate = birthDayOf(birth);
+  } else problem(BIRTH_DATE, birth.message);
 
   const ethnicityText = cellTexts[ETHNICITY]!;
   let ethnicityCode: string | null = null;
@@ -245,20 +255,20 @@ function parseFieldValues(
     if (EXPONENT_NOTATION.test(citizenIdText)) {
       problem(CITIZEN_ID, exponentMessage('Số CCCD', citizenIdText));
     } else {
-      let digits = digitsOf(citizenIdText) ?? citizenIdText;
+      const written = withoutTextMarker(citizenIdText);
+      const digits = digitsOf(written);
       // Excel stores a CCCD typed as a number and drops its leading 0 (every province code starts with 0).
-      if (digits.length === 11 && ALL_DIGITS.test(digits)) digits = `0${digits}`;
-      const citizenIdProblem = checkCitizenId(digits, {
+      const result = parseCitizenId(
+        digits !== null && digits.length === 11 ? `0${digits}` : written,
         gender,
-        // Without a readable birth date, only what the number says of itself is checked.
-        birthYear: birthProblem === undefined ? birthYear : birthYearInCitizenId(digits),
-      });
-      if (citizenIdProblem) {
-        problem(CITIZEN_ID, citizenIdProblem.message);
+        typeof birth === 'string' ? birthYear : null,
+      );
+      if (typeof result !== 'string') {
+        problem(CITIZEN_ID, result.message);
       } else {
-        citizenId = digits;
+        citizenId = result;
         // An empty Giới tính is filled from the CCCD, which encodes it.
-        if (genderText === '') gender = Number(digits[3]) % 2 === 0 ? 'male' : 'female';
+        if (genderText === '') gender = genderInCitizenId(result);
       }
     }
   }
@@ -270,25 +280,21 @@ function parseFieldValues(
     if (EXPONENT_NOTATION.test(oldIdText)) {
       problem(OLD_ID_NUMBER, exponentMessage('Số CMND', oldIdText));
     } else {
-      let digits = digitsOf(oldIdText);
+      const written = withoutTextMarker(oldIdText);
       // As for the CCCD: CMND numbers of Hà Nội start with 0, which Excel drops from a number.
-      if (digits !== null && typeof oldIdCell === 'number' && digits.length === 8) digits = `0${digits}`;
-      if (digits === null || (digits.length !== 9 && digits.length !== 12)) {
-        problem(OLD_ID_NUMBER, 'Số CMND phải gồm 9 chữ số (hoặc 12 chữ số với CMND mẫu mới).');
-      } else oldIdNumber = digits;
+      const result = parseOldIdNumber(
+        typeof oldIdCell === 'number' && written.length === 8 ? `0${written}` : written,
+      );
+      if (typeof result === 'string') oldIdNumber = result;
+      else problem(OLD_ID_NUMBER, result.message);
     }
   }
 
   const phoneText = cellTexts[PHONE]!;
   let phone: string | null = null;
   if (phoneText !== '') {
-    phone = phoneNumberOf(phoneText);
-    if (phone === null) {
-      problem(
-        PHONE,
-        'Số điện thoại phải gồm 10 chữ số bắt đầu bằng 0 (hoặc +84), hay 11 chữ số với máy bàn.',
-      );
-    }
+    phone = cellPhoneNumber(phoneText);
+    if (phone === null) problem(PHONE, PHONE_PROBLEM.message);
   }
 
   const unitCell = values[RESIDENCE_UNIT_CODE];
@@ -298,10 +304,8 @@ function parseFieldValues(
     residenceUnitCode = residenceUnitCode.padStart(5, '0');
   }
   if (residenceUnitCode === '') residenceUnitCode = context.defaultUnitCode ?? '';
-  if (residenceUnitCode === '') problem(RESIDENCE_UNIT_CODE, 'Thiếu mã xã nơi cư trú.');
-  else if (!UNIT_CODE.test(residenceUnitCode)) {
-    problem(RESIDENCE_UNIT_CODE, `Mã xã "${residenceUnitCode}" phải gồm đúng 5 chữ số.`);
-  }
+  const unitCodeProblem = checkResidenceUnitCode(residenceUnitCode);
+  if (unitCodeProblem !== undefined) problem(RESIDENCE_UNIT_CODE, unitCodeProblem.message);
 
   const address = cellTexts[ADDRESS]! || null;
   const householdCode = cellTexts[HOUSEHOLD_CODE]! || null;
@@ -321,11 +325,10 @@ function parseFieldValues(
   }
   const povertyYearText = cellTexts[POVERTY_YEAR]!;
   let povertyYear: number | null = null;
-  if (povertyYearText !== '') {
-    const year = YEAR_ONLY.test(povertyYearText) ? Number(povertyYearText) : Number.NaN;
-    if (year >= 2000 && year <= context.currentYear) povertyYear = year;
-    else problem(POVERTY_YEAR, `Năm xét duyệt hộ nghèo phải là một năm từ 2000 đến ${context.currentYear}.`);
-  }
+  if (povertyYearText !== '')
+    povertyYear = YEAR_ONLY.test(povertyYearText) ? yearOf(povertyYearText) : Number.NaN;
+  const povertyProblem = checkPoverty(povertyStatus, povertyYear, context.currentYear);
+  if (povertyProblem !== undefined) problem(POVERTY_YEAR, povertyProblem.message);
 
   const account = readAccount(values, fullName);
 
@@ -394,7 +397,7 @@ function readAccount(
     problem(ACCOUNT_NUMBER, 'Có số tài khoản nhưng thiếu tên ngân hàng hoặc nhà cung cấp.');
   } else {
     provider = providerOf(providerText);
-    if (provider === null) problem(PROVIDER, `Không nhận ra ngân hàng hoặc nhà cung cấp "${providerText}".`);
+    if (provider === null) problem(PROVIDER, unknownProvider(providerText).message);
   }
   if (numberText === '') problem(ACCOUNT_NUMBER, 'Thiếu số tài khoản.');
   if (provider === null || numberText === '') return null;
@@ -407,35 +410,33 @@ function readAccount(
     return null;
   }
 
-  let accountNumber: string | null;
-  if (provider.kind === 'bank') {
-    if (typeof numberCell === 'number' && numberCell >= 1e15) {
-      problem(
-        ACCOUNT_NUMBER,
-        'Số tài khoản dài hơn 15 chữ số đã bị Excel làm tròn: hãy định dạng cột là Văn bản (Text) và nhập lại.',
-      );
-      return null;
-    }
-    accountNumber = EXPONENT_NOTATION.test(numberText) ? null : digitsOf(numberText);
-    if (accountNumber === null || accountNumber.length < 6 || accountNumber.length > 19) {
-      problem(ACCOUNT_NUMBER, 'Số tài khoản ngân hàng phải gồm từ 6 đến 19 chữ số.');
-      return null;
-    }
-  } else {
-    accountNumber = phoneNumberOf(numberText);
-    if (accountNumber === null || accountNumber.length !== 10) {
-      problem(
-        ACCOUNT_NUMBER,
-        `Số ví ${provider.name} phải là số điện thoại di động 10 chữ số bắt đầu bằng 0.`,
-      );
-      return null;
-    }
+  if (provider.kind === 'bank' && typeof numberCell === 'number' && numberCell >= 1e15) {
+    problem(
+      ACCOUNT_NUMBER,
+      'Số tài khoản dài hơn 15 chữ số đã bị Excel làm tròn: hãy định dạng cột là Văn bản (Text) và nhập lại.',
+    );
+    return null;
+  }
+  if (EXPONENT_NOTATION.test(numberText)) {
+    problem(ACCOUNT_NUMBER, exponentMessage('Số tài khoản', numberText));
+    return null;
+  }
+  const written = withoutTextMarker(numberText);
+  let accountNumber = accountNumberOf(provider, written);
+  if (typeof accountNumber !== 'string' && provider.kind !== 'bank') {
+    // A wallet is opened on a mobile number, whose leading 0 Excel drops from a number.
+    const restored = withLostZero(written);
+    if (restored !== null) accountNumber = accountNumberOf(provider, restored);
+  }
+  if (typeof accountNumber !== 'string') {
+    problem(ACCOUNT_NUMBER, accountNumber.message);
+    return null;
   }
   return {
     kind: provider.kind,
     providerCode: provider.code,
     accountNumber,
-    holderName: cellTexts[HOLDER_NAME]! || fullName,
+    holderName: holderNameOf(cellTexts[HOLDER_NAME], fullName),
   };
 }
 
@@ -443,7 +444,6 @@ function readAccount(
 
 const ALL_DIGITS = /^\d+$/;
 const YEAR_ONLY = /^\d{4}$/;
-const UNIT_CODE = /^\d{5}$/;
 const EXPONENT_NOTATION = /^\d(?:[.,]\d+)?e\+?\d+$/i;
 
 /** A cell that is not text, as text: a number as written, a date as yyyy-mm-dd. */
@@ -453,128 +453,61 @@ function textOf(cell: Exclude<SpreadsheetCell, string> | undefined): string {
   return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
 }
 
-/** The digits of an identifier written with spaces, dots or dashes (`042 195 000 123`); null if anything else. */
-function digitsOf(text: string): string | null {
-  if (ALL_DIGITS.test(text)) return text;
-  let digits = '';
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code >= 48 && code <= 57) digits += text[i];
-    // Separators officials write, and the apostrophe that keeps Excel from reading a number.
-    else if (
-      code !== 32 &&
-      code !== 46 &&
-      code !== 45 &&
-      code !== 40 &&
-      code !== 41 &&
-      !(code === 39 && i === 0)
-    ) {
-      return null;
-    }
-  }
-  return digits === '' ? null : digits;
+/** A number kept as text in Excel (`'042…`): the apostrophe only says so. */
+function withoutTextMarker(text: string): string {
+  return text.charCodeAt(0) === 39 ? text.slice(1) : text;
 }
 
-/** 0 + 9 digits for a mobile, 0 + 10 for a landline; `+84`/`84` read as 0, a leading 0 lost by Excel put back. */
-function phoneNumberOf(text: string): string | null {
-  const international = text.charCodeAt(0) === 43; // +
-  let digits = digitsOf(international ? text.slice(1) : text);
-  if (digits === null) return null;
-  if (digits.startsWith('84') && (international || digits.length === 11 || digits.length === 12)) {
-    digits = `0${digits.slice(2)}`;
-  } else if (international) {
-    return null;
-  } else if (digits.length === 9 && digits.charCodeAt(0) !== 48) {
-    digits = `0${digits}`;
-  }
-  if (digits.charCodeAt(0) !== 48) return null;
-  if (digits.length === 10) return digits;
-  return digits.length === 11 && digits.charCodeAt(1) === 50 ? digits : null; // landline: 02x...
+/**
+ * The number with the leading 0 back that Excel drops from a number (a mobile of 9 digits left, a
+ * landline of 10); null if it cannot have lost one.
+ */
+function withLostZero(text: string): string | null {
+  const digits = digitsOf(text);
+  if (digits === null || digits.charCodeAt(0) === 48) return null;
+  return digits.length === 9 || digits.length === 10 ? `0${digits}` : null;
+}
+
+/** A phone number of a cell, as stored: the rule of persons/phone.rule.ts, once more with a lost 0 put back. */
+function cellPhoneNumber(text: string): string | null {
+  const written = withoutTextMarker(text);
+  const phone = phoneNumberOf(written);
+  if (phone !== null) return phone;
+  const restored = withLostZero(written);
+  return restored === null ? null : phoneNumberOf(restored);
 }
 
 function exponentMessage(label: string, text: string): string {
   return `${label} đã bị Excel đổi sang dạng số mũ (${text}) và mất chữ số: hãy định dạng cột là Văn bản (Text) và nhập lại.`;
 }
 
-function birthYearInCitizenId(digits: string): number {
-  const genderCentury = digits.charCodeAt(3) - 48;
-  return 1900 + Math.floor(genderCentury / 2) * 100 + Number(digits.slice(4, 6));
-}
-
 // --- dates ---
 
-const DAY_FIRST = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
-const YEAR_FIRST =
-  /^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const MS_PER_DAY = 86_400_000;
 /** Day 0 of Excel's 1900 date system, in days before 1970-01-01. */
 const EXCEL_EPOCH_DAYS = 25_569;
 const LAST_EXCEL_SERIAL = 2_958_465; // 9999-12-31
-const TWO_DIGITS = Array.from({ length: 32 }, (_, n) => String(n).padStart(2, '0'));
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-const BIRTH_DATE_FORMATS =
-  'Ngày sinh phải có dạng dd/mm/yyyy (hoặc dd-mm-yyyy, dd.mm.yyyy), yyyy-mm-dd hoặc chỉ năm sinh (yyyy).';
-
-// Outputs of readBirthDate, so that a row builds no object for them.
-let birthYearRead = 0;
-let birthDateRead: string | null = null;
 
 /**
- * The rules of parseBirthDate (persons/person.rules.ts) and its messages, for every way a date
- * reaches a spreadsheet; not parseBirthDate itself, which formats today per call (~2 µs a row).
- * Sets birthYearRead/birthDateRead; returns the problem, if any.
+ * The birth date of a cell, as stored, by the rules of persons/person.rules.ts: a text as officials
+ * write it, or what a spreadsheet made of it (a date, a year typed as a number, a date serial).
  */
-function readBirthDate(cell: SpreadsheetCell | undefined, context: ParseContext): string | undefined {
-  birthYearRead = 0;
-  birthDateRead = null;
-  let year: number;
-  let month = 0;
-  let day = 0;
-  if (cell === null || cell === undefined) return 'Ngày sinh không được để trống.';
+function readBirthDate(cell: SpreadsheetCell | undefined, context: ParseContext): string | FieldProblem {
+  if (cell === null || cell === undefined) return BIRTH_DATE_MISSING;
   if (cell instanceof Date) {
     if (Number.isNaN(cell.getTime())) return BIRTH_DATE_FORMATS;
     // exceljs gives UTC midnight; other sources may give local midnight: noon of the same day either way.
     const noon = new Date(cell.getTime() + MS_PER_DAY / 2);
-    [year, month, day] = [noon.getUTCFullYear(), noon.getUTCMonth() + 1, noon.getUTCDate()];
-  } else if (typeof cell === 'number') {
-    if (Number.isInteger(cell) && cell >= 1000 && cell <= 9999) {
-      year = cell;
-    } else {
-      // An Excel date serial (days since 1899-12-30) in a cell not formatted as a date.
-      if (!(cell >= 1 && cell <= LAST_EXCEL_SERIAL)) return BIRTH_DATE_FORMATS;
-      const date = new Date((Math.floor(cell) - EXCEL_EPOCH_DAYS) * MS_PER_DAY);
-      [year, month, day] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
-    }
-  } else {
-    const text = cellTexts[BIRTH_DATE]!;
-    if (text === '') return 'Ngày sinh không được để trống.';
-    let match: RegExpExecArray | null;
-    if (YEAR_ONLY.test(text)) {
-      year = Number(text);
-    } else if ((match = DAY_FIRST.exec(text)) !== null) {
-      [day, month, year] = [Number(match[1]), Number(match[3]), Number(match[4])];
-    } else if ((match = YEAR_FIRST.exec(text)) !== null) {
-      [year, month, day] = [Number(match[1]), Number(match[3]), Number(match[4])];
-    } else {
-      return BIRTH_DATE_FORMATS;
-    }
+    return birthDateOfDay(noon.getUTCFullYear(), noon.getUTCMonth() + 1, noon.getUTCDate(), context.todayIso);
   }
-  if (year < 1880) return 'Năm sinh không hợp lệ.';
-  if (month === 0) {
-    if (year > context.currentYear) return 'Ngày sinh không được ở tương lai.';
-    birthYearRead = year;
-    return undefined;
+  if (typeof cell === 'number') {
+    if (Number.isInteger(cell) && cell >= 1000 && cell <= 9999) return birthYearOnly(cell, context.todayIso);
+    // An Excel date serial (days since 1899-12-30) in a cell not formatted as a date.
+    if (!(cell >= 1 && cell <= LAST_EXCEL_SERIAL)) return BIRTH_DATE_FORMATS;
+    const date = new Date((Math.floor(cell) - EXCEL_EPOCH_DAYS) * MS_PER_DAY);
+    return birthDateOfDay(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), context.todayIso);
   }
-  const leapDay = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
-  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! + leapDay) {
-    return 'Ngày sinh không tồn tại trên lịch.';
-  }
-  const iso = `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
-  if (iso > context.todayIso) return 'Ngày sinh không được ở tương lai.';
-  birthYearRead = year;
-  birthDateRead = iso;
-  return undefined;
+  return parseBirthDate(cellTexts[BIRTH_DATE]!, context.todayIso);
 }
 
 // --- code lists: officials write few distinct values, so each is worked out once ---

@@ -1,5 +1,3 @@
-import type { CanonicalField } from './column-mapping.ts';
-
 export type SpreadsheetErrorCode =
   /** Neither CSV text nor an XLSX workbook (PDF, Word, picture, old .xls, random bytes...). */
   | 'NOT_A_SPREADSHEET'
@@ -7,7 +5,7 @@ export type SpreadsheetErrorCode =
   | 'EMPTY'
   /** None of the first rows names our columns. */
   | 'NO_HEADER'
-  /** A required column (Họ và tên, Ngày sinh) is not there. */
+  /** A required column (Họ và tên, Ngày sinh) is not there: a MissingColumnsError (column-mapping.ts). */
   | 'MISSING_COLUMN'
   /** The user assigned a column the file does not have. */
   | 'ASSIGNED_COLUMN_NOT_FOUND'
@@ -21,16 +19,10 @@ export type SpreadsheetErrorCode =
 /** Why a file cannot be read as a list of persons; `message` is for the official, in Vietnamese. */
 export class SpreadsheetError extends Error {
   readonly code: SpreadsheetErrorCode;
-  readonly missingFields: readonly CanonicalField[];
 
-  constructor(
-    code: SpreadsheetErrorCode,
-    message: string,
-    options: { cause?: unknown; missingFields?: readonly CanonicalField[] } = {},
-  ) {
+  constructor(code: SpreadsheetErrorCode, message: string, options: { cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SpreadsheetError';
     this.code = code;
-    this.missingFields = options.missingFields ?? [];
   }
 }

@@ -27,6 +27,9 @@ const MiB = 1024 * 1024;
  * the shared strings of 1,000,000 rows of distinct names and CCCDs take about 100 MB of XML, about
  * twice that in memory.
  */
+/** Rows above the data a file may have: the header is looked for among the first this many. */
+export const HEADER_AND_TITLE_ROWS = 10;
+
 export const DEFAULT_SPREADSHEET_LIMITS: Readonly<SpreadsheetLimits> = {
   maxRows: 1_000_000,
   maxCells: 40_000_000,
@@ -95,9 +98,12 @@ export class ReadingBudget {
     if (this.bytes > this.limits.maxTotalBytes) throw this.decompressedTooLarge(this.limits.maxTotalBytes);
   }
 
-  /** A row with data, of `width` cells. */
+  /**
+   * A row with data, of `width` cells. The header and a title above it are rows too: they are allowed
+   * on top of `maxRows` (the rows of persons), so that a list of exactly `maxRows` persons is read.
+   */
   addRow(width: number): void {
-    if (++this.rows > this.limits.maxRows) {
+    if (++this.rows > this.limits.maxRows + HEADER_AND_TITLE_ROWS) {
       throw this.tooLarge(
         `có hơn ${vietnameseNumber(this.limits.maxRows)} dòng, quá giới hạn của một lần nhập: hãy chia danh sách thành nhiều tệp.`,
       );

@@ -405,3 +405,30 @@ describe('a data row that reads partly like headers', () => {
     expect(rows.map((row) => row.rowNumber)).toEqual([2, 3]);
   });
 });
+
+describe('the row limit', () => {
+  const list = (persons: number, titleRows = 0) =>
+    [
+      ...Array.from({ length: titleRows }, (_, index) => `Danh sách đối tượng ${index + 1}`),
+      'Họ và tên;Năm sinh',
+      ...Array.from({ length: persons }, (_, index) => `Người Thứ ${index};1950`),
+    ].join('\n');
+
+  it('reads a list of exactly maxRows persons under a header and a title', async () => {
+    const opened = await openSpreadsheet(await fileWith(list(50, 3)), { limits: { maxRows: 50 } });
+    expect(await allRows(opened.rows)).toHaveLength(50);
+  });
+
+  it('refuses a list of more persons than that', async () => {
+    const error = await (async () => {
+      try {
+        const opened = await openSpreadsheet(await fileWith(list(61)), { limits: { maxRows: 50 } });
+        await allRows(opened.rows);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(SpreadsheetError);
+    expect((error as SpreadsheetError).message).toContain('có hơn 50 dòng');
+  });
+});

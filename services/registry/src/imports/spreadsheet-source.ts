@@ -8,7 +8,12 @@ import { pipeline } from 'node:stream/promises';
 import { headerRecogniser, type ColumnAssignment } from './column-mapping.ts';
 import { CsvFormatError, csvRecords } from './csv-records.ts';
 import { SpreadsheetError } from './spreadsheet-error.ts';
-import { ReadingBudget, spreadsheetLimits, type SpreadsheetLimits } from './spreadsheet-limits.ts';
+import {
+  HEADER_AND_TITLE_ROWS,
+  ReadingBudget,
+  spreadsheetLimits,
+  type SpreadsheetLimits,
+} from './spreadsheet-limits.ts';
 import { xlsxRows } from './xlsx-rows.ts';
 
 export { SpreadsheetError, type SpreadsheetErrorCode } from './spreadsheet-error.ts';
@@ -37,7 +42,7 @@ export type OpenSpreadsheetOptions = {
 };
 
 /** Officials put titles ("DANH SÁCH ĐỐI TƯỢNG...", the commune, the date) above the header. */
-const HEADER_SEARCH_ROWS = 10;
+const HEADER_SEARCH_ROWS = HEADER_AND_TITLE_ROWS;
 /** A header row names at least this many known columns; one could be a title that happens to match. */
 const MIN_KNOWN_HEADERS = 2;
 /** Enough of the file to tell its format and, for CSV, its delimiter from the first lines. */

@@ -15,6 +15,9 @@ describe('readPersonSearch', () => {
       citizenId: null,
     });
     expect(readPersonSearch({ idNumber: '12345' })).toMatchObject({ field: 'filter.idNumber' });
+    expect(readPersonSearch({ idNumber: '042-150-000-123' })).toMatchObject({ citizenId: '042150000123' });
+    expect(readPersonSearch({ idNumber: 'CCCD 042150000123' })).toMatchObject({ field: 'filter.idNumber' });
+    expect(readPersonSearch({ idNumber: '1'.repeat(10_000) })).toMatchObject({ field: 'filter.idNumber' });
   });
 
   it('refuses a name of more than 8 words', () => {

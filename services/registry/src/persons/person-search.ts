@@ -1,13 +1,15 @@
 import { TEXT_LIMITS } from '@ansinh/common/standalone';
+import { digitsOf } from '../text/digits.ts';
+import type { FieldProblem } from '../text/field-text.ts';
 import { foldText } from '../text/fold-text.ts';
-import type { FieldProblem } from './person.rules.ts';
+import type { PersonStatus } from './person.entity.ts';
 
 export type PersonSearch = {
   /** Words of the name, folded (letters and digits); each must begin a word of the person's name. */
   nameWords: string[];
   citizenId: string | null;
   oldIdNumber: string | null;
-  status: 'living' | 'deceased' | 'moved_away' | null;
+  status: PersonStatus | null;
   householdId: string | null;
 };
 
@@ -39,8 +41,10 @@ export function readPersonSearch(filter: {
         .filter(Boolean)
     : [];
   if (nameWords.length > 8) return { field: 'filter.name', message: 'Tên tìm kiếm quá dài (tối đa 8 từ).' };
-  const id = filter.idNumber?.replace(/[\s.]/g, '') ?? '';
-  if (id && !/^(\d{9}|\d{12})$/.test(id)) {
+  // Written as the register takes it (separators allowed), so that any number it stored is found.
+  const written = filter.idNumber?.trim() ?? '';
+  const id = written === '' ? '' : written.length > 40 ? null : digitsOf(written.replace(/\s+/g, ' '));
+  if (id === null || (id && !/^(\d{9}|\d{12})$/.test(id))) {
     return { field: 'filter.idNumber', message: 'Số CCCD phải gồm 12 chữ số, số CMND 9 chữ số.' };
   }
   return {

@@ -15,6 +15,10 @@ export const RELATION_TO_HEAD_VALUES = [
   'other',
 ] as const;
 
+export type Gender = (typeof GENDER_VALUES)[number];
+export type PersonStatus = (typeof PERSON_STATUS_VALUES)[number];
+export type RelationToHead = (typeof RELATION_TO_HEAD_VALUES)[number];
+
 /** Đối tượng: a person in the register. Many elderly records know only the year of birth. */
 export const Person = defineEntity({
   name: 'Person',
@@ -78,6 +82,11 @@ export const Person = defineEntity({
     {
       name: 'persons_name_folded_id_index',
       expression: 'create index "persons_name_folded_id_index" on "registry"."persons" ("name_folded", "id")',
+    },
+    // Duplicate warnings look living persons up by folded name and birth year (registry.raise_duplicate_warnings).
+    {
+      name: 'persons_living_name_birth_year_index',
+      expression: `create index "persons_living_name_birth_year_index" on "registry"."persons" ("name_folded", "birth_year") where status = 'living'`,
     },
   ],
   // One CCCD cannot belong to two living persons.

@@ -2,9 +2,11 @@ import {
   badInput,
   entityKey,
   forbidden,
-  identifierArgument,
+  idArgument,
+  lower,
   notFound,
-  UNIT_CODE_FORMAT,
+  subtreeFor,
+  upper,
   UUID_FORMAT,
   type Session,
 } from '@ansinh/common';
@@ -21,7 +23,6 @@ import {
   updatePerson,
   type PersonChanges,
 } from './person.service.ts';
-import type { Gender } from './person.rules.ts';
 import type {
   Gender as GenderValue,
   PersonStatus,
@@ -30,13 +31,12 @@ import type {
 } from '../generated/resolvers-types.ts';
 
 const MAX_PAGE = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // The cursor names only the last person's id: a name inside it would show a folded name to the
 // roles that may not read names (person:read-identity); the name to continue from is read back.
 const encodeCursor = (person: Person) => Buffer.from(person.id, 'utf8').toString('base64url');
 async function decodeCursor(cursor: string, context: RegistryContext): Promise<PersonCursor> {
   const id = cursor.length <= 64 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  if (!UUID.test(id)) throw badInput('after', 'Con trỏ phân trang (after) không hợp lệ.');
+  if (!UUID_FORMAT.test(id)) throw badInput('after', 'Con trỏ phân trang (after) không hợp lệ.');
   // Row-level security hides persons outside the scope: their cursors are refused the same way.
   const person = await context.loaders.personById.load(id);
   if (!person) {
@@ -54,39 +54,16 @@ export function assertSearchAllowed(
   if (filter?.idNumber) session.assertField('person:read-identity', 'filter.idNumber');
 }
 
-export const lower = <T extends string>(value: T) => value.toLowerCase() as Lowercase<T>;
-export const upper = <T extends string>(value: T) => value.toUpperCase() as Uppercase<T>;
-
 /** A person, if the caller's scope covers their commune of residence. */
 export async function personInScope(id: string, context: RegistryContext): Promise<Person> {
   context.session.assert('person:read');
-  const person = UUID.test(id) ? await context.loaders.personById.load(id) : null;
+  const person = UUID_FORMAT.test(id) ? await context.loaders.personById.load(id) : null;
   // Row-level security hides persons outside the scope, so they are simply not found.
   if (!person) throw notFound('Không tìm thấy đối tượng trong phạm vi đơn vị của bạn.');
   const unit = await context.loaders.unitByCode.load(person.residenceUnitCode);
   if (!context.session.covers(unit?.path)) throw forbidden('Đối tượng này không thuộc đơn vị của bạn.');
   return person;
 }
-
-/** The path of the unit to look under: the given one, which must be in scope, else the caller's own. */
-export async function scopePathFor(
-  unitCode: string | null | undefined,
-  context: RegistryContext,
-): Promise<string> {
-  const scope = context.session.assert('person:read');
-  if (!unitCode) return scope;
-  identifierArgument(unitCode, UNIT_CODE_FORMAT, 'unitCode', 'Mã đơn vị');
-  const unit = await context.loaders.unitByCode.load(unitCode);
-  if (!unit) throw badInput('unitCode', `Không tìm thấy đơn vị có mã "${unitCode}".`);
-  if (!context.session.covers(unit.path)) throw forbidden();
-  return unit.path;
-}
-
-/** An id argument, refused as bad input unless it is a uuid. */
-export const checkedId = (id: string, field = 'id') => {
-  if (!UUID.test(id)) throw badInput(field, 'Mã định danh không hợp lệ.');
-  return id;
-};
 
 export const personResolvers = {
   Query: {
@@ -95,13 +72,18 @@ export const personResolvers = {
       const first = args.first ?? 50;
       if (first < 1 || first > MAX_PAGE)
         throw badInput('first', `Số bản ghi mỗi trang phải từ 1 đến ${MAX_PAGE}.`);
-      const path = await scopePathFor(args.unitCode, context);
+      const path = await subtreeFor(
+        context.session,
+        'person:read',
+        args.unitCode,
+        context.loaders.unitByCode,
+      );
       assertSearchAllowed(args.filter, context.session);
       const search = readPersonSearch({
         ...args.filter,
         status: args.filter?.status ? lower(args.filter.status) : undefined,
         householdId: args.filter?.householdId
-          ? checkedId(args.filter.householdId, 'filter.householdId')
+          ? idArgument(args.filter.householdId, 'filter.householdId')
           : null,
       });
       if ('field' in search) throw badInput(search.field, search.message);
@@ -126,22 +108,19 @@ export const personResolvers = {
   },
   Mutation: {
     createPerson: (_parent, args, context) =>
-      createPerson(context.em, context.session, {
-        ...args.input,
-        gender: lower(args.input.gender) as Gender,
-      }),
+      createPerson(context.em, context.session, { ...args.input, gender: lower(args.input.gender) }),
     updatePerson: (_parent, args, context) => {
       const { gender, ...rest } = args.input;
       const changes: PersonChanges = Object.fromEntries(
-        Object.entries({ ...rest, gender: gender ? (lower(gender) as Gender) : gender }).filter(
+        Object.entries({ ...rest, gender: gender ? lower(gender) : gender }).filter(
           ([, value]) => value !== undefined,
         ),
       );
-      return updatePerson(context.em, context.session, checkedId(args.id), changes);
+      return updatePerson(context.em, context.session, idArgument(args.id), changes);
     },
     setPersonStatus: (_parent, args, context) =>
-      setPersonStatus(context.em, context.session, checkedId(args.id), lower(args.status), args.date),
-    deletePerson: (_parent, args, context) => deletePerson(context.em, context.session, checkedId(args.id)),
+      setPersonStatus(context.em, context.session, idArgument(args.id), lower(args.status), args.date),
+    deletePerson: (_parent, args, context) => deletePerson(context.em, context.session, idArgument(args.id)),
   },
   Person: {
     __resolveReference: (reference, context) =>

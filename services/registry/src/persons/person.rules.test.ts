@@ -1,39 +1,78 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseBirthDate, validateNewPerson } from './person.rules.ts';
+import { birthDayOf, parseBirthDate, parseOldIdNumber, validateNewPerson, yearOf } from './person.rules.ts';
 
 const today = new Date('2026-11-23T05:00:00Z');
 
 describe('parseBirthDate', () => {
-  it('reads dd/mm/yyyy, ISO dates and year-only dates', () => {
-    expect(parseBirthDate('05/03/1948', today)).toEqual({ birthYear: 1948, birthDate: '1948-03-05' });
-    expect(parseBirthDate('1948-03-05', today)).toEqual({ birthYear: 1948, birthDate: '1948-03-05' });
-    expect(parseBirthDate(' 1940 ', today)).toEqual({ birthYear: 1940, birthDate: null });
+  const todayIso = '2026-11-23';
+
+  it.each([
+    ['05/03/1948', '1948-03-05'],
+    ['5/3/1948', '1948-03-05'],
+    ['05-03-1948', '1948-03-05'],
+    ['05.03.1948', '1948-03-05'],
+    ['1948-03-05', '1948-03-05'],
+    ['1948-03-05T00:00:00.000Z', '1948-03-05'],
+    ['29/02/1948', '1948-02-29'],
+    ['1940', '1940'],
+    ['23/11/2026', '2026-11-23'],
+  ])('reads %p as %p', (written, stored) => {
+    expect(parseBirthDate(written, todayIso)).toBe(stored);
   });
 
-  it('accepts a baby born today in Vietnam while it is still yesterday in UTC', () => {
-    expect(parseBirthDate('2026-11-24', new Date('2026-11-23T18:30:00Z'))).toEqual({
-      birthYear: 2026,
-      birthDate: '2026-11-24',
-    });
-    expect(parseBirthDate('2026-11-25', new Date('2026-11-23T18:30:00Z'))).toMatchObject({
+  it('refuses impossible, future, unreadable and empty dates, naming the field', () => {
+    expect(parseBirthDate('31/02/1950', todayIso)).toEqual({
       field: 'birthDate',
+      message: 'Ngày sinh không tồn tại trên lịch.',
     });
+    expect(parseBirthDate('29/02/1900', todayIso)).toMatchObject({
+      message: expect.stringContaining('lịch'),
+    });
+    expect(parseBirthDate('24/11/2026', todayIso)).toMatchObject({
+      message: 'Ngày sinh không được ở tương lai.',
+    });
+    expect(parseBirthDate('2027', todayIso)).toMatchObject({ message: expect.stringContaining('tương lai') });
+    expect(parseBirthDate('1850', todayIso)).toMatchObject({ message: 'Năm sinh không hợp lệ.' });
+    expect(parseBirthDate('March 1950', todayIso)).toMatchObject({
+      field: 'birthDate',
+      message: expect.stringContaining('dd/mm/yyyy'),
+    });
+    expect(parseBirthDate('5/3/48', todayIso)).toMatchObject({ field: 'birthDate' });
+    expect(parseBirthDate('05/03-1948', todayIso)).toMatchObject({ field: 'birthDate' });
+    expect(parseBirthDate('', todayIso)).toMatchObject({ message: 'Ngày sinh không được để trống.' });
   });
 
-  it('refuses impossible, future and unreadable dates, naming the field', () => {
-    expect(parseBirthDate('31/02/1950', today)).toMatchObject({
-      field: 'birthDate',
-      message: expect.stringContaining('không tồn tại'),
-    });
-    expect(parseBirthDate('01/01/2027', today)).toMatchObject({
-      field: 'birthDate',
-      message: expect.stringContaining('tương lai'),
-    });
-    expect(parseBirthDate('March 1950', today)).toMatchObject({ field: 'birthDate' });
+  it('gives the parts of a stored birth date without building strings', () => {
+    expect([yearOf('1948-03-05'), birthDayOf('1948-03-05'), yearOf('1940'), birthDayOf('1940')]).toEqual([
+      1948,
+      '1948-03-05',
+      1940,
+      null,
+    ]);
+  });
+});
+
+describe('parseOldIdNumber', () => {
+  it('takes 9 or 12 digits, separators allowed', () => {
+    expect(parseOldIdNumber('183 456 789')).toBe('183456789');
+    expect(parseOldIdNumber('183.456.789.012')).toBe('183456789012');
+    expect(parseOldIdNumber('1834567')).toMatchObject({ field: 'oldIdNumber' });
+    expect(parseOldIdNumber('A12345678')).toMatchObject({ field: 'oldIdNumber' });
   });
 });
 
 describe('validateNewPerson', () => {
+  it('takes today as it is in Vietnam: a baby born today while it is still yesterday in UTC', () => {
+    const lateEvening = new Date('2026-11-23T18:30:00Z');
+    const person = { fullName: 'Lê Bé', gender: 'female' as const, residenceUnitCode: '18073' };
+    expect(validateNewPerson({ ...person, birthDate: '2026-11-24' }, lateEvening)).toMatchObject({
+      person: { birthYear: 2026, birthDate: '2026-11-24' },
+    });
+    expect(validateNewPerson({ ...person, birthDate: '2026-11-25' }, lateEvening)).toMatchObject({
+      problems: [{ field: 'birthDate' }],
+    });
+  });
+
   it('normalises the name to NFC with single spaces', () => {
     const decomposed = 'Nguye\u0302\u0303n  Va\u0306n An';
     const result = validateNewPerson(
@@ -96,7 +135,7 @@ describe('validateNewPerson', () => {
       { field: 'residenceUnitCode', message: 'Mã xã chứa ký tự điều khiển không hợp lệ.' },
     ]);
     expect(problemsOf({ residenceUnitCode: '1807' })).toEqual([
-      { field: 'residenceUnitCode', message: 'Mã xã phải gồm đúng 5 chữ số.' },
+      { field: 'residenceUnitCode', message: 'Mã xã "1807" phải gồm đúng 5 chữ số.' },
     ]);
     expect(problemsOf({ phone: '0912\u202e345678' })).toEqual([
       { field: 'phone', message: 'Số điện thoại chứa ký tự đảo chiều văn bản không hợp lệ.' },
@@ -110,6 +149,29 @@ describe('validateNewPerson', () => {
     });
     expect(validateNewPerson(stored, today, new Set(['address']))).toMatchObject({
       problems: [{ field: 'fullName' }],
+    });
+  });
+
+  it('keeps stored values as stored, and checks the CCCD again when the birth date or gender changes', () => {
+    // Stored under older rules: a phone from before the 2018 renumbering.
+    const stored = { ...base, phone: '0123456789', citizenId: '042050000123' };
+    const fields = Object.keys({ ...stored, address: null }) as (keyof typeof stored)[];
+    const unchangedBut = (changed: string) => new Set(fields.filter((field) => field !== changed));
+    expect(validateNewPerson({ ...stored, address: 'Thôn 2' }, today, unchangedBut('address'))).toMatchObject(
+      {
+        person: { phone: '0123456789', citizenId: '042050000123', address: 'Thôn 2' },
+      },
+    );
+    expect(validateNewPerson({ ...stored, gender: 'female' }, today, unchangedBut('gender'))).toMatchObject({
+      problems: [{ field: 'citizenId' }],
+    });
+    expect(
+      validateNewPerson({ ...stored, birthDate: '1951' }, today, unchangedBut('birthDate')),
+    ).toMatchObject({
+      problems: [{ field: 'citizenId' }],
+    });
+    expect(validateNewPerson(stored, today, unchangedBut('phone'))).toMatchObject({
+      problems: [{ field: 'phone' }],
     });
   });
 });

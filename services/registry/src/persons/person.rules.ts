@@ -1,9 +1,15 @@
 import { todayInVietnam } from '@ansinh/common/standalone';
 import { ETHNICITIES } from '../code-lists/ethnicities.ts';
-import { checkCitizenId } from './citizen-id.rule.ts';
+import { digitsOf } from '../text/digits.ts';
 import { fieldText, type FieldProblem, type TextField } from '../text/field-text.ts';
+import { parseCitizenId } from './citizen-id.rule.ts';
+import type { Gender } from './person.entity.ts';
+import { parsePhone } from './phone.rule.ts';
 
-export type Gender = 'male' | 'female' | 'unknown';
+// The rules of a person, for the API (validateNewPerson) and the spreadsheet import
+// (imports/person-row.rules.ts) alike: each takes a text already through the text policy and gives
+// the value as stored or the problem naming its field. The import adds only the reading of cells.
+// Problems of fixed wording are shared objects, so that a bad row of a million builds nothing.
 
 export type NewPersonInput = {
   fullName: string;
@@ -32,67 +38,134 @@ export type NewPerson = {
 
 export type { FieldProblem };
 
-/** A date of birth as officials write it: `dd/mm/yyyy`, ISO `yyyy-mm-dd`, or the year alone. */
-export function parseBirthDate(
-  value: string,
-  today: Date,
-): { birthYear: number; birthDate: string | null } | FieldProblem {
-  const text = value.trim();
-  let year: number;
-  let month: number | undefined;
-  let day: number | undefined;
-  let match: RegExpExecArray | null;
-  if ((match = /^(\d{4})$/.exec(text))) {
-    year = Number(match[1]);
-  } else if ((match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text))) {
-    [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text))) {
-    [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else {
-    return {
-      field: 'birthDate',
-      message: 'Ngày sinh phải có dạng dd/mm/yyyy, yyyy-mm-dd hoặc chỉ năm sinh (yyyy).',
-    };
-  }
-  if (year < 1880) return { field: 'birthDate', message: 'Năm sinh không hợp lệ.' };
-  let iso: string | null = null;
-  if (month !== undefined && day !== undefined) {
-    const date = new Date(Date.UTC(year, month - 1, day));
-    if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-      return { field: 'birthDate', message: 'Ngày sinh không tồn tại trên lịch.' };
-    }
-    iso = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  }
-  const todayIso = todayInVietnam(today);
-  if ((iso ?? `${year}-01-01`) > todayIso)
-    return { field: 'birthDate', message: 'Ngày sinh không được ở tương lai.' };
-  return { birthYear: year, birthDate: iso };
-}
+const fixed = (field: string, message: string): FieldProblem => Object.freeze({ field, message });
 
-/** A Vietnamese phone number as 10 digits from 0 (`+84 912 345 678` → `0912345678`). */
-export function parsePhone(value: string): string | FieldProblem {
-  const digits = value.replace(/[\s.\-()]/g, '').replace(/^\+?84(?=\d{9}$)/, '0');
-  if (!/^0\d{9}$/.test(digits)) {
-    return { field: 'phone', message: 'Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84).' };
-  }
-  return digits;
-}
+export const FULL_NAME_MISSING = fixed('fullName', 'Họ và tên không được để trống.');
+export const BIRTH_DATE_MISSING = fixed('birthDate', 'Ngày sinh không được để trống.');
+export const BIRTH_DATE_FORMATS = fixed(
+  'birthDate',
+  'Ngày sinh phải có dạng dd/mm/yyyy (hoặc dd-mm-yyyy, dd.mm.yyyy), yyyy-mm-dd hoặc chỉ năm sinh (yyyy).',
+);
+const BIRTH_YEAR_INVALID = fixed('birthDate', 'Năm sinh không hợp lệ.');
+const BIRTH_DATE_NOT_ON_CALENDAR = fixed('birthDate', 'Ngày sinh không tồn tại trên lịch.');
+const BIRTH_DATE_IN_FUTURE = fixed('birthDate', 'Ngày sinh không được ở tương lai.');
+const OLD_ID_NUMBER_FORMAT = fixed(
+  'oldIdNumber',
+  'Số CMND phải gồm 9 chữ số (hoặc 12 chữ số với CMND mẫu mới).',
+);
+export const RESIDENCE_UNIT_CODE_MISSING = fixed('residenceUnitCode', 'Thiếu mã xã nơi cư trú.');
 
-/** Old CMND: 9 digits (12 for the last series issued before the CCCD). */
-export function parseOldIdNumber(value: string): string | FieldProblem {
-  const digits = value.replace(/[\s.]/g, '');
-  if (!/^(\d{9}|\d{12})$/.test(digits)) {
-    return { field: 'oldIdNumber', message: 'Số CMND phải gồm 9 chữ số (hoặc 12 chữ số).' };
-  }
-  return digits;
-}
-
+const YEAR_ONLY = /^\d{4}$/;
+const DAY_FIRST = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$/;
+// A date with a time (a date cell exported as ISO text) is the day it names.
+const YEAR_FIRST =
+  /^(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const TWO_DIGITS = Array.from({ length: 32 }, (_, n) => String(n).padStart(2, '0'));
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const UNIT_CODE = /^\d{5}$/;
 
+/** The year of a `yyyy…` text (a birth date as stored, today in Vietnam), read without building a string. */
+export function yearOf(iso: string): number {
+  return (
+    (iso.charCodeAt(0) - 48) * 1000 +
+    (iso.charCodeAt(1) - 48) * 100 +
+    (iso.charCodeAt(2) - 48) * 10 +
+    (iso.charCodeAt(3) - 48)
+  );
+}
+
+/** The day of a birth date as stored, or null when only its year is known. */
+export const birthDayOf = (birthDate: string): string | null => (birthDate.length === 10 ? birthDate : null);
+
 /**
- * Validates and normalises a new person; returns every problem, each naming its field. Every text goes
- * through the text policy first (length, characters), then its format. `unchanged` lists fields that hold
- * a value already stored (an update): those are not held to rules newer than the record.
+ * A year of birth alone (many elderly records know no more), as stored: `yyyy`. `todayIso` is today
+ * in Vietnam (todayInVietnam), computed once by the caller: it costs more than the rest of a row.
+ */
+export function birthYearOnly(year: number, todayIso: string): string | FieldProblem {
+  if (!Number.isInteger(year) || year < 1880) return BIRTH_YEAR_INVALID;
+  if (year > yearOf(todayIso)) return BIRTH_DATE_IN_FUTURE;
+  return String(year);
+}
+
+/** A day of birth, as stored: `yyyy-mm-dd`, if the calendar has it and it is not after today in Vietnam. */
+export function birthDateOfDay(
+  year: number,
+  month: number,
+  day: number,
+  todayIso: string,
+): string | FieldProblem {
+  if (year < 1880) return BIRTH_YEAR_INVALID;
+  const leapDay = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! + leapDay) {
+    return BIRTH_DATE_NOT_ON_CALENDAR;
+  }
+  const iso = `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
+  return iso > todayIso ? BIRTH_DATE_IN_FUTURE : iso;
+}
+
+/**
+ * A date of birth as officials write it: `dd/mm/yyyy` (or with `-` or `.`), `yyyy-mm-dd`, or the
+ * year alone; as stored (`yyyy-mm-dd`, or `yyyy` for the year alone).
+ */
+export function parseBirthDate(text: string, todayIso: string): string | FieldProblem {
+  if (text === '') return BIRTH_DATE_MISSING;
+  if (YEAR_ONLY.test(text)) {
+    const year = birthYearOnly(yearOf(text), todayIso);
+    return typeof year === 'string' ? text : year;
+  }
+  let match = DAY_FIRST.exec(text);
+  if (match !== null) return birthDateOfDay(Number(match[4]), Number(match[3]), Number(match[1]), todayIso);
+  match = YEAR_FIRST.exec(text);
+  if (match !== null) return birthDateOfDay(Number(match[1]), Number(match[3]), Number(match[4]), todayIso);
+  return BIRTH_DATE_FORMATS;
+}
+
+/** Old CMND: 9 digits (12 for the last series issued before the CCCD), separators allowed. */
+export function parseOldIdNumber(text: string): string | FieldProblem {
+  const digits = digitsOf(text);
+  return digits !== null && (digits.length === 9 || digits.length === 12) ? digits : OLD_ID_NUMBER_FORMAT;
+}
+
+/** The GSO code of the commune a person lives in: 5 digits. */
+export function checkResidenceUnitCode(code: string): FieldProblem | undefined {
+  if (code === '') return RESIDENCE_UNIT_CODE_MISSING;
+  if (UNIT_CODE.test(code)) return undefined;
+  return { field: 'residenceUnitCode', message: `Mã xã "${code}" phải gồm đúng 5 chữ số.` };
+}
+
+/** A code of the 54 ethnic groups (danh mục dân tộc). */
+export function checkEthnicityCode(code: string): FieldProblem | undefined {
+  return ETHNICITIES.has(code)
+    ? undefined
+    : { field: 'ethnicityCode', message: `Mã dân tộc "${code}" không có trong danh mục.` };
+}
+
+/** A person as the entity holds it (a column left null may be undefined). */
+type StoredPerson = {
+  [Field in keyof NewPerson]: null extends NewPerson[Field] ? NewPerson[Field] | undefined : NewPerson[Field];
+};
+
+/** A person as stored, as validateNewPerson takes it: an update checks the stored record merged with its changes. */
+export function personInputOf(person: StoredPerson): NewPersonInput {
+  return {
+    fullName: person.fullName,
+    birthDate: person.birthDate ?? String(person.birthYear),
+    gender: person.gender,
+    ethnicityCode: person.ethnicityCode,
+    citizenId: person.citizenId,
+    oldIdNumber: person.oldIdNumber,
+    phone: person.phone,
+    residenceUnitCode: person.residenceUnitCode,
+    address: person.address,
+  };
+}
+
+/**
+ * Validates and normalises a person of the API; returns every problem, each naming its field. Every
+ * text goes through the text policy first (length, characters), then its rule above. `unchanged` lists
+ * fields that hold a value already stored (an update): those are kept as they are, not held to rules
+ * newer than the record (a person stored under older rules can still have their address changed);
+ * the CCCD is checked again against the birth year and gender when any of the three changes.
  */
 export function validateNewPerson(
   input: NewPersonInput,
@@ -100,6 +173,7 @@ export function validateNewPerson(
   unchanged: ReadonlySet<keyof NewPersonInput> = new Set(),
 ): { person: NewPerson } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
+  const todayIso = todayInVietnam(today);
   const text = (field: TextField & keyof NewPersonInput, value: string | null | undefined): string | null => {
     if (value === null || value === undefined) return null;
     if (unchanged.has(field)) return value;
@@ -108,48 +182,60 @@ export function validateNewPerson(
     problems.push(cleaned);
     return null;
   };
+  /** The value of a field by its rule, or as stored; null with its problem recorded. */
+  const checked = (
+    field: TextField & keyof NewPersonInput,
+    value: string | null,
+    rule: (text: string) => string | FieldProblem,
+  ): string | null => {
+    if (!value || unchanged.has(field)) return value || null;
+    const result = rule(value);
+    if (typeof result === 'string') return result;
+    problems.push(result);
+    return null;
+  };
 
   const fullName = text('fullName', input.fullName);
-  if (fullName === '') problems.push({ field: 'fullName', message: 'Họ và tên không được để trống.' });
+  if (fullName === '') problems.push(FULL_NAME_MISSING);
   const birthDateText = text('birthDate', input.birthDate);
-  const birth = birthDateText === null ? null : parseBirthDate(birthDateText, today);
-  if (birth && 'field' in birth) problems.push(birth);
-  const citizenId = text('citizenId', input.citizenId)?.replace(/\s+/g, '') || null;
-  if (citizenId && birth && !('field' in birth)) {
-    const problem = checkCitizenId(citizenId, { gender: input.gender, birthYear: birth.birthYear });
-    if (problem) problems.push({ field: 'citizenId', message: problem.message });
+  // Even a stored birth date is read: its year checks a new CCCD.
+  const birth = birthDateText === null ? null : parseBirthDate(birthDateText, todayIso);
+  if (birth !== null && typeof birth !== 'string') problems.push(birth);
+  const birthYear = typeof birth === 'string' ? yearOf(birth) : null;
+
+  const identityUnchanged =
+    unchanged.has('citizenId') && unchanged.has('birthDate') && unchanged.has('gender');
+  const citizenIdText = text('citizenId', input.citizenId);
+  let citizenId: string | null = citizenIdText || null;
+  if (citizenId && !identityUnchanged) {
+    const result = parseCitizenId(citizenId, input.gender, birthYear);
+    if (typeof result === 'string') citizenId = result;
+    else problems.push(result);
   }
-  const ethnicityCode = text('ethnicityCode', input.ethnicityCode) || null;
-  if (ethnicityCode && !ETHNICITIES.has(ethnicityCode)) {
-    problems.push({
-      field: 'ethnicityCode',
-      message: `Mã dân tộc "${ethnicityCode}" không có trong danh mục.`,
-    });
-  }
-  const oldIdText = text('oldIdNumber', input.oldIdNumber);
-  const oldIdNumber = oldIdText ? parseOldIdNumber(oldIdText) : null;
-  if (typeof oldIdNumber === 'object' && oldIdNumber) problems.push(oldIdNumber);
-  const phoneText = text('phone', input.phone);
-  const phone = phoneText ? parsePhone(phoneText) : null;
-  if (typeof phone === 'object' && phone) problems.push(phone);
+  const ethnicityCode = checked('ethnicityCode', text('ethnicityCode', input.ethnicityCode), (code) => {
+    return checkEthnicityCode(code) ?? code;
+  });
+  const oldIdNumber = checked('oldIdNumber', text('oldIdNumber', input.oldIdNumber), parseOldIdNumber);
+  const phone = checked('phone', text('phone', input.phone), parsePhone);
   const residenceUnitCode = text('residenceUnitCode', input.residenceUnitCode);
-  if (residenceUnitCode !== null && !UNIT_CODE.test(residenceUnitCode)) {
-    problems.push({ field: 'residenceUnitCode', message: 'Mã xã phải gồm đúng 5 chữ số.' });
+  if (residenceUnitCode !== null && !unchanged.has('residenceUnitCode')) {
+    const problem = checkResidenceUnitCode(residenceUnitCode);
+    if (problem) problems.push(problem);
   }
   const address = text('address', input.address) || null;
-  if (problems.length || !birth || 'field' in birth || fullName === null || residenceUnitCode === null) {
+  if (problems.length || birthYear === null || fullName === null || residenceUnitCode === null) {
     return { problems };
   }
   return {
     person: {
       fullName,
-      birthYear: birth.birthYear,
-      birthDate: birth.birthDate,
+      birthYear,
+      birthDate: birthDayOf(birth as string),
       gender: input.gender,
       ethnicityCode,
       citizenId,
-      oldIdNumber: oldIdNumber as string | null,
-      phone: phone as string | null,
+      oldIdNumber,
+      phone,
       residenceUnitCode,
       address,
     },

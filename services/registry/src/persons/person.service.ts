@@ -1,12 +1,19 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, notFound, type Session } from '@ansinh/common';
-import { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
+import { AppError, badInput, notFound, todayInVietnam, type Session } from '@ansinh/common';
 import { raiseDuplicateWarnings } from '../duplicates/duplicate-warning.repository.ts';
+import { fieldText } from '../text/field-text.ts';
+import { writableCommune } from '../units/writable-commune.ts';
 import { Person } from './person.entity.ts';
 import { holdsActiveEntitlement, livingCitizenIdTaken } from './person.repository.ts';
-import { fieldText } from '../text/field-text.ts';
-import { parseBirthDate, validateNewPerson, type FieldProblem, type NewPersonInput } from './person.rules.ts';
+import {
+  birthDayOf,
+  parseBirthDate,
+  personInputOf,
+  validateNewPerson,
+  type FieldProblem,
+  type NewPersonInput,
+} from './person.rules.ts';
 
 const citizenIdTaken = () =>
   new AppError('CONFLICT', 'Số CCCD này đã thuộc về một đối tượng khác đang còn sống trong hệ thống.', {
@@ -15,20 +22,6 @@ const citizenIdTaken = () =>
 
 function refuse(problems: FieldProblem[]): never {
   throw badInput(problems[0]!.field, problems.map((problem) => problem.message).join(' '));
-}
-
-/** The current commune with this code, which the caller may write to. */
-async function writableCommune(
-  em: EntityManager,
-  session: Session,
-  code: string,
-): Promise<AdministrativeUnit> {
-  const unit = await em.findOne(AdministrativeUnit, { code, validTo: null });
-  if (!unit || unit.level !== 'commune') {
-    throw badInput('residenceUnitCode', `Không tìm thấy xã/phường có mã "${code}".`);
-  }
-  session.assertOnUnit('person:write', unit.path);
-  return unit;
 }
 
 /** A person the caller may change; row-level security hides the others, so they are not found. */
@@ -84,17 +77,7 @@ export async function updatePerson(
   today = new Date(),
 ): Promise<Person> {
   const person = await writablePerson(em, session, id);
-  const merged: NewPersonInput = {
-    fullName: person.fullName,
-    birthDate: person.birthDate ?? String(person.birthYear),
-    gender: person.gender,
-    ethnicityCode: person.ethnicityCode,
-    citizenId: person.citizenId,
-    oldIdNumber: person.oldIdNumber,
-    phone: person.phone,
-    residenceUnitCode: person.residenceUnitCode,
-    address: person.address,
-  };
+  const merged = personInputOf(person);
   for (const [field, value] of Object.entries(changes)) {
     if (value !== undefined) (merged as Record<string, unknown>)[field] = value;
   }
@@ -148,14 +131,16 @@ export async function setPersonStatus(
     const dateText = date ? fieldText('date', date) : '';
     if (typeof dateText !== 'string') throw badInput(dateText.field, dateText.message);
     if (!dateText) throw badInput('date', 'Cần ngày mất hoặc ngày chuyển đi.');
-    const parsed = parseBirthDate(dateText, today);
-    if ('field' in parsed || !parsed.birthDate) {
+    // A day read as a birth date is: a day of the calendar, not after today in Vietnam.
+    const parsed = parseBirthDate(dateText, todayInVietnam(today));
+    const day = typeof parsed === 'string' ? birthDayOf(parsed) : null;
+    if (day === null) {
       throw badInput('date', 'Ngày phải có dạng dd/mm/yyyy hoặc yyyy-mm-dd và không ở tương lai.');
     }
-    if (parsed.birthDate < (person.birthDate ?? `${person.birthYear}-01-01`)) {
+    if (day < (person.birthDate ?? `${person.birthYear}-01-01`)) {
       throw badInput('date', 'Ngày không được trước ngày sinh.');
     }
-    statusDate = parsed.birthDate;
+    statusDate = day;
   } else if (
     person.citizenId &&
     person.status !== 'living' &&

@@ -1,0 +1,17 @@
+import { jobResolvers, type SubgraphJobs } from '@ansinh/common';
+import { registryFiles } from '../context.ts';
+import { personImportJob } from './person-import.job.ts';
+import { personImportResolvers } from './person-import.resolvers.ts';
+
+/** The registry's job kinds (for now the person import), run on its own pool with its file store. */
+export const registryJobs: SubgraphJobs = (orm) => ({
+  kinds: [personImportJob],
+  files: registryFiles(orm.em),
+});
+
+/** `job`, `jobs`, `cancelJob` and the `Job` entity (services/common), with the registry's typed results. */
+export const registryJobResolvers = {
+  Query: jobResolvers.Query,
+  Mutation: jobResolvers.Mutation,
+  Job: { ...jobResolvers.Job, ...personImportResolvers.Job },
+};
