@@ -183,6 +183,7 @@ export async function benchImport(): Promise<BenchResult> {
         'The direct import runs in its own process through `importPersons` (the import service the `person-import` job runs): parse, validate and normalise every row, COPY into a staging table, upsert households, persons and accounts in one transaction under row-level security, with change history and duplicate warnings.',
         `The GraphQL part runs the four subgraphs and the gateway in the benchmark's process on a second database: the same file as a GraphQL multipart upload (file limits raised to 512 MB: the defaults are 50 MB at the gateway, 100 MB in the store) by the province account (real Keycloak token), stored in the file store, imported by the job (followed with \`job(id)\` every 2 s); then ${SMALL_FILE_RUNS} new 1,000-row lists, each timed from the request until its answer (a file this small is imported within the request).`,
         `Phases the job reported: ${graph.phases.join(' → ')}.`,
+        `The small lists run after ANALYZE of persons, households and accounts (the register at rest, as autovacuum leaves it within minutes of a bulk load). Each run, in order (ms): ${graph.smallFileSamplesMs.join(', ')}.`,
         'Baselines: the same file by `COPY ... (format csv)` into a table of text columns, without any index, and with the indexes of `registry.persons` (its primary key filled with time-ordered ids, as the import fills it).',
       ],
     };
