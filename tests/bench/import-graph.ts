@@ -9,6 +9,7 @@ import pg from 'pg';
 import { startSubgraph, type RunningSubgraph } from '@ansinh/common';
 import { startGateway } from '@ansinh/gateway';
 import { DEMO_PASSWORD, ensureKeycloak, passwordGrant, repoRoot, SUBGRAPHS } from '@ansinh/infra';
+import { graphqlUpload } from '../support/stack.ts';
 import type { Commune } from './generator/units.ts';
 import { generatePersons } from './generator/persons.ts';
 import { writePersonsCsv } from './generator/write-files.ts';
@@ -99,17 +100,14 @@ export async function importThroughGraph(options: {
       const token = () =>
         passwordGrant({ keycloakUrl: keycloak.url, username: USERNAME, password: DEMO_PASSWORD });
       const upload = async (file: string, name: string, bearer: string): Promise<JobAnswer> => {
-        const form = new FormData();
-        form.append('operations', JSON.stringify({ query: IMPORT, variables: { file: null } }));
-        form.append('map', JSON.stringify({ 0: ['variables.file'] }));
         // A file-backed Blob: fetch streams it from the disk.
-        form.append('0', await openAsBlob(file, { type: 'text/csv' }), name);
-        const response = await fetch(gateway.url, {
-          method: 'POST',
-          body: form,
-          headers: { authorization: `Bearer ${bearer}` },
-        });
-        const answer = (await response.json()) as { data?: { importPersons: JobAnswer }; errors?: unknown[] };
+        const answer = await graphqlUpload<{ importPersons: JobAnswer }>(
+          gateway.url,
+          IMPORT,
+          await openAsBlob(file, { type: 'text/csv' }),
+          name,
+          bearer,
+        );
         if (!answer.data?.importPersons) throw new Error(`importPersons: ${JSON.stringify(answer.errors)}`);
         return answer.data.importPersons;
       };

@@ -8,7 +8,7 @@ import { seedDemoData, SUBGRAPHS } from '@ansinh/infra';
 import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
 import { generatePersons } from '../bench/generator/persons.ts';
 import { PERSON_COLUMNS, writePersonsCsv } from '../bench/generator/write-files.ts';
-import { sqlRows, testEnv, tokenFor } from '../support/stack.ts';
+import { graphqlUpload, sqlRows, testEnv, tokenFor } from '../support/stack.ts';
 
 // Two registry instances share nothing but PostgreSQL: the gateway sends the upload and the mutation to
 // the first, which runs no jobs from the queue; the second, started once the job is queued, runs it.
@@ -76,24 +76,15 @@ describe('two registry instances behind the gateway', () => {
   it('runs on the second instance the import whose file the first received', async () => {
     const content = await readFile(file);
     expect(content.length).toBeGreaterThan(1024 * 1024);
-    const form = new FormData();
-    form.append(
-      'operations',
-      JSON.stringify({
-        query: 'mutation ($f: Upload!) { importPersons(file: $f) { id state } }',
-        variables: { f: null },
-      }),
+    const answer = await graphqlUpload(
+      gateway.url,
+      'mutation ($file: Upload!) { importPersons(file: $file) { id state } }',
+      new Blob([content], { type: 'text/csv' }),
+      'danh-sach.csv',
+      await tokenFor('xa.18077'),
     );
-    form.append('map', JSON.stringify({ 0: ['variables.f'] }));
-    form.append('0', new Blob([content], { type: 'text/csv' }), 'danh-sach.csv');
-    const response = await fetch(gateway.url, {
-      method: 'POST',
-      body: form,
-      headers: { authorization: `Bearer ${await tokenFor('xa.18077')}` },
-    });
-    const answer = (await response.json()) as { data?: any; errors?: any[] };
     expect(answer.errors).toBeUndefined();
-    const { id, state } = answer.data.importPersons;
+    const { id, state } = answer.data!.importPersons;
     expect(state).toBe('QUEUED');
 
     const JOB = 'query ($id: ID!) { job(id: $id) { state error personImport { rows created reportUrl } } }';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { graphql, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
+import { graphql, graphqlUpload, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 
@@ -36,22 +36,13 @@ const bigList = (rows: number, family: string) =>
   ].join('\r\n');
 
 async function importFile(content: string, fileName: string, username = 'xa.18077') {
-  const form = new FormData();
-  form.append(
-    'operations',
-    JSON.stringify({
-      query: `mutation ($file: Upload!) { importPersons(file: $file) { ${JOB_FIELDS} } }`,
-      variables: { file: null },
-    }),
+  const body = await graphqlUpload(
+    stack.gateway.url,
+    `mutation ($file: Upload!) { importPersons(file: $file) { ${JOB_FIELDS} } }`,
+    new Blob([content]),
+    fileName,
+    await tokenFor(username),
   );
-  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
-  form.append('0', new Blob([content]), fileName);
-  const response = await fetch(stack.gateway.url, {
-    method: 'POST',
-    body: form,
-    headers: { authorization: `Bearer ${await tokenFor(username)}` },
-  });
-  const body = (await response.json()) as { data?: any; errors?: any[] };
   expect(body.errors).toBeUndefined();
   return body.data!.importPersons;
 }

@@ -163,3 +163,26 @@ export async function graphql<T = Record<string, any>>(
   const body = (await response.json()) as Omit<GraphQLAnswer<T>, 'status'>;
   return { status: response.status, ...body };
 }
+
+/**
+ * A GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec) with one
+ * file in the operation's variable `file`, as a browser or curl sends it through the gateway.
+ */
+export async function graphqlUpload<T = Record<string, any>>(
+  url: string,
+  query: string,
+  file: Blob,
+  fileName: string,
+  token: string,
+): Promise<GraphQLAnswer<T>> {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables: { file: null } }));
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', file, fileName);
+  const response = await fetch(url, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: response.status, ...((await response.json()) as Omit<GraphQLAnswer<T>, 'status'>) };
+}
