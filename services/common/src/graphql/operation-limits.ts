@@ -113,8 +113,9 @@ export function assertCostLimit(
     maximumComplexity: Number.MAX_SAFE_INTEGER,
     variables: variables ?? {},
     estimators: [listCostEstimator({ defaultListSize: limits.defaultListSize, sizes: limits.listSizes })],
-    // Fragments spread in layers are walked each time: count nodes so that this estimate cannot itself be the attack.
-    maxQueryNodes: 50_000,
+    // Fragments spread in layers are walked each time: count nodes so that this estimate cannot itself be the
+    // attack. 10,000 is several times what the 3,000-token operation limit lets a real query expand to.
+    maxQueryNodes: 10_000,
   })(context);
   try {
     // Only the operation asked for, without walking the whole document with type information as getComplexity does.
