@@ -1,5 +1,15 @@
 export { seedDemoData, type DemoSummary } from './demo/demo-data.ts';
-export { DEMO_COMMUNES, DEMO_UNITS } from './demo/demo-units.ts';
+export {
+  DEMO_COMMUNES,
+  DEMO_CURRENT_COMMUNES,
+  DEMO_FORMER_DISTRICTS,
+  DEMO_OLD_COMMUNES,
+  DEMO_PROVINCE,
+  DEMO_REFORM_DATE,
+  DEMO_SPLIT_COMMUNE,
+  type DemoCurrentCommune,
+  type DemoOldCommune,
+} from './demo/demo-units.ts';
 export { DEMO_PASSWORD, DEMO_PROVINCE_SYSTEM_CLIENT, DEMO_USERS } from './keycloak/demo-users.ts';
 export {
   clientCredentialsGrant,

@@ -65,7 +65,7 @@ describe('npm run persons:import', () => {
     const file = join(directory, 'danh-sach.csv');
     await writeFile(file, list(40_000, family));
 
-    const { code, stdout, stderr } = await runCli([file, '--unit', '18077', '--as', 'Cán bộ thử']);
+    const { code, stdout, stderr } = await runCli([file, '--unit', '18073', '--as', 'Cán bộ thử']);
 
     expect({ code, stderr }).toMatchObject({ code: 0 });
     // Plain lines (a pipe is not a terminal): no carriage returns nor escape codes, and the last one
@@ -96,21 +96,21 @@ describe('npm run persons:import', () => {
     expect(jobs).toHaveLength(1);
     const [job] = jobs;
     const [commune] = await sqlRows(
-      `select path::text as path from registry.administrative_units where code = '18077' and valid_to is null`,
+      `select path::text as path from registry.administrative_units where code = '18073' and valid_to is null`,
     );
     expect(job).toMatchObject({
       kind: 'person-import',
       service: 'registry',
       state: 'done',
       owner_subject: expect.stringMatching(/^cli:./),
-      unit_code: '18077',
+      unit_code: '18073',
       unit_path: commune!.path,
       error: null,
     });
     expect(job!.result).toMatchObject({ rows: 40_001, created: 40_000, rejected: 1 });
     // The upload is gone from the store; the report stays there for its download, in the unit's scope.
     const stored = await sqlRows(`select id, unit_code from registry.files`);
-    expect(stored).toEqual([{ id: job!.result.reportFileId, unit_code: '18077' }]);
+    expect(stored).toEqual([{ id: job!.result.reportFileId, unit_code: '18073' }]);
     const [persons] = await sqlRows(
       `select count(*)::int as n from registry.persons where full_name like $1`,
       [`${family} %`],
@@ -123,7 +123,7 @@ describe('npm run persons:import', () => {
     await writeFile(file, 'Họ và tên;Giới tính\r\nNguyễn Văn Thiếu;Nam\r\n');
     const reportPath = join(directory, 'thieu-cot-loi.xlsx');
 
-    const { code, stderr } = await runCli([file, '--unit', '18077', '--as', 'Cán bộ thiếu cột']);
+    const { code, stderr } = await runCli([file, '--unit', '18073', '--as', 'Cán bộ thiếu cột']);
 
     expect(code).toBe(1);
     expect(stderr).toMatch(/Ngày sinh/);
@@ -136,6 +136,21 @@ describe('npm run persons:import', () => {
     await expect(stat(reportPath)).rejects.toThrow(/ENOENT/);
     const [persons] = await sqlRows(
       `select count(*)::int as n from registry.persons where full_name = 'Nguyễn Văn Thiếu'`,
+    );
+    expect(persons!.n).toBe(0);
+  }, 60_000);
+
+  it('refuses a former district (ended 30 June 2025) with exit 1, writing nothing', async () => {
+    const file = join(directory, 'huyen-cu.csv');
+    await writeFile(file, 'Họ và tên;Ngày sinh;Giới tính;Mã xã\r\nNguyễn Văn Huyện Cũ;1950;Nam;18073\r\n');
+
+    const { code, stderr } = await runCli([file, '--unit', '436', '--as', 'Cán bộ huyện cũ']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('Đơn vị 436 đã chấm dứt hoạt động từ sau ngày 30/06/2025');
+    expect(await sqlRows(`select id from jobs.jobs where owner_name = 'Cán bộ huyện cũ'`)).toEqual([]);
+    const [persons] = await sqlRows(
+      `select count(*)::int as n from registry.persons where full_name = 'Nguyễn Văn Huyện Cũ'`,
     );
     expect(persons!.n).toBe(0);
   }, 60_000);

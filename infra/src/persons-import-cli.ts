@@ -17,6 +17,8 @@ import type pg from 'pg';
 import {
   createJobs,
   createLogger,
+  displayDate,
+  unitScopeOf,
   openOwnerOrm,
   type JobKind,
   type JobOwner,
@@ -182,14 +184,15 @@ try {
   // The owner's login, as this tool has always used: the job still runs as the registry's role,
   // scoped to the unit (every job transaction sets both), so row-level security holds it there.
   orm = await openOwnerOrm({ ...registrySubgraph, databaseUrl: postgres.url });
-  const units = await orm.em
-    .getConnection()
-    .execute<{ path: string; level: string }[]>(
-      'select path::text as path, level from registry.v_units where code = ? and valid_to is null',
-      [values.unit],
-    );
-  const unit = units[0];
+  // The unit the code names today (a code reused after the 2025 reform names the new unit); a unit that
+  // has ended (a former district) takes no new persons.
+  const unit = await unitScopeOf(orm.em.fork(), values.unit);
   if (!unit) throw new Error(`Không có đơn vị mã "${values.unit}".`);
+  if (unit.validTo !== null) {
+    throw new Error(
+      `Đơn vị ${values.unit} đã chấm dứt hoạt động từ sau ngày ${displayDate(unit.validTo)}: không nhập được đối tượng vào đơn vị này.`,
+    );
+  }
   const owner: JobOwner = {
     subject: `cli:${userInfo().username}`,
     name: values.as ?? userInfo().username,

@@ -1,6 +1,7 @@
 // `npm start`: the whole product on this machine. PostgreSQL (DATABASE_URL or embedded) and
-// Keycloak (KEYCLOAK_URL or the project's own) come up, migrations run, the demo data is loaded
-// once, then the four subgraphs and the gateway start as child processes, restarted if they die.
+// Keycloak (KEYCLOAK_URL or the project's own) come up, migrations run, the country's units (the
+// national lists) and the demo data are loaded once (Hà Tĩnh's persons with pre-reform records,
+// carried across the 1 July 2025 reform by the reform tool), then the four subgraphs and the gateway start as child processes, restarted if they die.
 // Ctrl-C stops all of it; a second Ctrl-C does not wait.
 import { join } from 'node:path';
 import { databasePasswordVariable, roleLoginUrl } from '@ansinh/common';
@@ -11,6 +12,7 @@ import { ensurePostgres, type RunningPostgres } from './postgres/postgres.ts';
 import { createSupervisor, onStopSignals, withTimeout } from './process/supervisor.ts';
 import { repoRoot } from './repo-root.ts';
 import { seedDemoData } from './demo/demo-data.ts';
+import { DEMO_REFORM_DATE, DEMO_SPLIT_COMMUNE } from './demo/demo-units.ts';
 import { SUBGRAPHS } from './subgraphs.ts';
 
 const startedAt = Date.now();
@@ -66,9 +68,11 @@ try {
   signals.reclaim();
   await migrateAll(postgres.url, log, logins);
   const seeded = await seedDemoData(postgres.url);
+  if (seeded.units) log(`administrative units loaded from the national lists: ${seeded.units}`);
   log(
     seeded.persons
-      ? `demo data loaded: ${seeded.persons} persons, ${seeded.entitlements} entitlements, ${seeded.paymentLines} payment lines`
+      ? `demo data loaded: ${seeded.persons} persons, ${seeded.entitlements} entitlements, ${seeded.paymentLines} payment lines; ` +
+          `carried across the ${DEMO_REFORM_DATE} reform: ${seeded.carried} persons, ${seeded.inReview} of the split ${DEMO_SPLIT_COMMUNE} in the review queue`
       : 'demo data already present',
   );
   keycloak = await keycloakStarting;
@@ -112,14 +116,16 @@ Ansinh is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s).
   Keycloak        : ${keycloak!.url}  (realm ansinh; admin console: ${keycloak!.url}/admin/ansinh/console/)
   PostgreSQL      : ${postgres!.url.replace(/:[^:@/]+@/, ':***@')}
 
+Hà Tĩnh as it is today (two tiers since ${DEMO_REFORM_DATE}); the demo persons were registered in the old
+communes of districts 436, 437 and 440 and carried across the reform.
 Demo accounts (password for all: ${DEMO_PASSWORD}):
-${DEMO_USERS.map((user) => `  ${user.username.padEnd(11)} ${user.unitLevel.padEnd(8)} ${user.unitCode.padEnd(6)} ${user.displayName.padEnd(26)} ${user.roles.join(', ')}`).join('\n')}
+${DEMO_USERS.map((user) => `  ${user.username.padEnd(12)} ${user.unitLevel.padEnd(8)} ${user.unitCode.padEnd(6)} ${user.displayName.padEnd(20)} ${user.roles.join(', ')}\n${' '.repeat(15)}${user.shows}`).join('\n')}
 
 Get a token and ask the graph:
   TOKEN=$(curl -s -d grant_type=password -d client_id=ansinh-test-login -d username=xa.18073 -d password='${DEMO_PASSWORD}' \\
     ${keycloak!.url}/realms/ansinh/protocol/openid-connect/token | node -e "process.stdin.on('data',d=>console.log(JSON.parse(d).access_token))")
   curl -s ${graphUrl} -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
-    -d '{"query":"{ persons(first: 3) { totalCount edges { node { fullName entitlements { monthlyAmount } payments { month total status } } } } }"}'
+    -d '{"query":"{ persons(first: 3) { totalCount edges { node { fullName residenceUnit { code name } entitlements { monthlyAmount } payments { month total status } } } } }"}'
 
 Press Ctrl-C to stop.`);
 

@@ -1,36 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { copyRows, type CopyValue } from '@ansinh/common';
 import { ensurePostgres, migrateAll, repoRoot, withDatabase } from '@ansinh/infra';
-import { foldText, importUnitsFile } from '@ansinh/registry';
+import { foldText, importUnitsFile, NATIONAL_UNITS_DIRECTORY } from '@ansinh/registry';
 import { generatePersons, type SyntheticPerson } from './generator/persons.ts';
-import { generateUnits, readCommunes, type Commune } from './generator/units.ts';
+import { readCommunes, type Commune } from './generator/units.ts';
 
-/** The national unit lists live beside the repository (../shared), never in it. */
-export const NATIONAL_UNITS = join(
-  repoRoot,
-  '..',
-  'shared',
-  'data',
-  'admin-units',
-  'units-before-2025-07-01.csv',
-);
+/** The national list before the reform, shipped with the registry (services/registry/data/admin-units/). */
+export const NATIONAL_UNITS = join(NATIONAL_UNITS_DIRECTORY, 'units-before-2025-07-01.csv');
 
 export type BenchDatabase = {
   url: string;
   /** Where the persons live, and the unit path covering them all. */
   communes: Commune[];
+  /** The unit (id) of each commune code. */
+  unitIds: ReadonlyMap<string, string>;
   scopePath: string;
   unitsSource: string;
   drop(): Promise<void>;
 };
 
 /**
- * A fresh, migrated database for one benchmark, with administrative units: the national list (in force,
- * as the demo has it) when ../shared has it, else generated units. Persons live in Hà Tĩnh (42), or in
- * the first generated province.
+ * A fresh, migrated database for one benchmark, with administrative units: the national list before the
+ * reform, in force (as the demo had it). Persons live in Hà Tĩnh (42).
  */
 export async function openBenchDatabase(name: string, log: (line: string) => void): Promise<BenchDatabase> {
   const postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log });
@@ -40,34 +33,25 @@ export async function openBenchDatabase(name: string, log: (line: string) => voi
   await admin.query(`create database "${database}"`);
   const url = withDatabase(postgres.url, database);
   await migrateAll(url);
-  let communes: Commune[];
-  let unitsSource: string;
-  if (existsSync(NATIONAL_UNITS)) {
-    const report = await importUnitsFile({ databaseUrl: url, file: NATIONAL_UNITS });
-    if (!report.ok) throw new Error(`units import failed: ${report.problems.length} problems`);
-    communes = await readCommunes(NATIONAL_UNITS, { province: '42' });
-    unitsSource = 'national list before 1 July 2025 (Hà Tĩnh communes)';
-  } else {
-    const generated = generateUnits({
-      seed: 1,
-      provinces: 1,
-      districtsPerProvince: 12,
-      communesPerDistrict: 18,
-    });
-    await insertUnits(url, generated.units);
-    communes = generated.communes;
-    unitsSource = 'generated units (../shared/data/admin-units not found)';
-  }
+  const report = await importUnitsFile({ databaseUrl: url, file: NATIONAL_UNITS });
+  if (!report.ok) throw new Error(`units import failed: ${report.problems.length} problems`);
+  const communes: Commune[] = await readCommunes(NATIONAL_UNITS, { province: '42' });
+  const unitsSource = 'national list before 1 July 2025 (Hà Tĩnh communes)';
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const { rows } = await client.query<{ path: string }>(
     `select subpath(path, 0, 1)::text as path from registry.administrative_units where code = $1 and valid_to is null`,
     [communes[0]!.code],
   );
+  const { rows: ids } = await client.query<{ code: string; id: string }>(
+    `select code, id from registry.administrative_units where level = 'commune' and valid_to is null and code = any($1)`,
+    [communes.map((commune) => commune.code)],
+  );
   await client.end();
   return {
     url,
     communes,
+    unitIds: new Map(ids.map((row) => [row.code, row.id])),
     scopePath: rows[0]!.path,
     unitsSource,
     async drop() {
@@ -76,44 +60,6 @@ export async function openBenchDatabase(name: string, log: (line: string) => voi
       await postgres.stop();
     },
   };
-}
-
-async function insertUnits(
-  url: string,
-  units: {
-    code: string;
-    name: string;
-    fullName: string;
-    level: string;
-    kind: string;
-    parentCode: string | null;
-  }[],
-) {
-  const paths = new Map<string, string>();
-  for (const unit of units) {
-    paths.set(unit.code, unit.parentCode ? `${paths.get(unit.parentCode)}.${unit.code}` : unit.code);
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(
-    `insert into registry.administrative_units (id, code, name, full_name, level, kind, parent_code, path)
-     select gen_random_uuid(), u.code, u.name, u.full_name, u.level, u.kind, u.parent_code, u.path::ltree
-       from json_to_recordset($1::json) as u(code text, name text, full_name text, level text, kind text, parent_code text, path text)`,
-    [
-      JSON.stringify(
-        units.map((unit) => ({
-          code: unit.code,
-          name: unit.name,
-          full_name: unit.fullName,
-          level: unit.level,
-          kind: unit.kind,
-          parent_code: unit.parentCode,
-          path: paths.get(unit.code),
-        })),
-      ),
-    ],
-  );
-  await client.end();
 }
 
 /** A stable uuid for a key, so that the passes over the generated persons agree without keeping them. */
@@ -139,13 +85,24 @@ async function copyAll(
  */
 export async function loadPersons(
   url: string,
-  options: { seed: number; count: number; communes: readonly Commune[] },
+  options: {
+    seed: number;
+    count: number;
+    communes: readonly Commune[];
+    /** The unit (id) of each commune code the persons live in. */
+    unitIds: ReadonlyMap<string, string>;
+  },
   log: (line: string) => void = () => undefined,
 ): Promise<number> {
   const persons = () => generatePersons(options);
   const personId = (index: number) => uuidOf(`person ${options.seed} ${index}`);
   const householdId = (person: SyntheticPerson) =>
     uuidOf(`household ${person.residenceUnitCode} ${person.householdCode}`);
+  const unitId = (code: string) => {
+    const id = options.unitIds.get(code);
+    if (!id) throw new Error(`no unit for commune ${code}`);
+    return id;
+  };
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -158,7 +115,7 @@ export async function loadPersons(
     const phase = (name: string) => log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     await copyAll(
       client,
-      `copy registry.households (id, code, residence_unit_code, head_person_id, poverty_status, poverty_year, created_at, updated_at) from stdin`,
+      `copy registry.households (id, code, residence_unit_id, head_person_id, poverty_status, poverty_year, created_at, updated_at) from stdin`,
       (function* () {
         let index = 0;
         for (const person of persons()) {
@@ -166,7 +123,7 @@ export async function loadPersons(
             yield [
               householdId(person),
               person.householdCode,
-              person.residenceUnitCode,
+              unitId(person.residenceUnitCode),
               personId(index),
               person.povertyStatus,
               person.povertyYear,
@@ -183,7 +140,7 @@ export async function loadPersons(
     await copyAll(
       client,
       `copy registry.persons (id, full_name, name_folded, birth_year, birth_date, gender, ethnicity_code, citizen_id,
-        old_id_number, phone, residence_unit_code, address, household_id, relation_to_head, status, status_date,
+        old_id_number, phone, residence_unit_id, address, household_id, relation_to_head, status, status_date,
         created_at, updated_at) from stdin`,
       (function* () {
         for (const person of persons()) {
@@ -198,7 +155,7 @@ export async function loadPersons(
             person.citizenId,
             person.oldIdNumber,
             person.phone,
-            person.residenceUnitCode,
+            unitId(person.residenceUnitCode),
             person.address,
             householdId(person),
             person.relationToHead,

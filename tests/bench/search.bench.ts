@@ -99,7 +99,11 @@ export async function benchSearch(): Promise<BenchResult> {
   const database = await openBenchDatabase('search', log);
   try {
     const loadStarted = performance.now();
-    await loadPersons(database.url, { seed: SEED, count: PERSONS, communes: database.communes }, log);
+    await loadPersons(
+      database.url,
+      { seed: SEED, count: PERSONS, communes: database.communes, unitIds: database.unitIds },
+      log,
+    );
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     log(`loaded ${PERSONS} persons in ${loadSeconds.toFixed(1)} s`);
     // Every 200th person: names and CCCDs that are really in the register, spread over it.

@@ -55,7 +55,8 @@ describe('database roles: each subgraph logs in as its own role, which row-level
       token: await tokenFor('xa.18073'),
     });
     expect(answer.errors).toBeUndefined();
-    expect(answer.data!.persons.totalCount).toBe(15);
+    // Phường Thành Sen: the demo persons of the old 18073 Nam Hà and 18077 Bắc Hà, carried to it.
+    expect(answer.data!.persons.totalCount).toBe(30);
     const sessions = await sqlRows(
       seeded.database.url,
       `select distinct usename from pg_stat_activity where datname = current_database() and usename like 'ansinh_%'`,
@@ -64,20 +65,20 @@ describe('database roles: each subgraph logs in as its own role, which row-level
   });
 
   it('keeps row-level security after `reset role`, and refuses `set role` to any wider role', async () => {
-    // The whole register holds 60 demo persons; the service's login sees only its scope, whatever it resets.
+    // The whole register holds 105 demo persons; the service's login sees only its scope, whatever it resets.
     expect(await sqlRows(seeded.database.url, 'select count(*)::int as n from registry.persons')).toEqual([
-      { n: 60 },
+      { n: 105 },
     ]);
     expect(
       await onConnection(serviceLogin, ['reset role', 'select count(*)::int as n from registry.persons']),
     ).toEqual([{ n: 0 }]);
     expect(
       await onConnection(serviceLogin, [
-        SCOPE('42.436.18073'),
+        SCOPE('42_20250701.18073_20250701'),
         'reset role',
         'select count(*)::int as n from registry.persons',
       ]),
-    ).toEqual([{ n: 15 }]);
+    ).toEqual([{ n: 45 }]); // 30 carried to Phường Thành Sen + the 15 of the split 18082 it may assign
     for (const wider of ['ansinh', 'postgres', 'ansinh_approvals', 'ansinh_reporting', 'pg_read_all_data']) {
       await expect(onConnection(serviceLogin, [`set role ${wider}`])).rejects.toThrow(
         /permission denied to set role|does not exist/,

@@ -1,15 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gatewayCredentialHeaders } from '@ansinh/common/graphql';
 import { DEMO_PASSWORD, passwordGrant } from '@ansinh/infra';
-import { graphql, provinceSystemToken, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
+import {
+  currentUnitId,
+  graphql,
+  provinceSystemToken,
+  sqlRows,
+  startStack,
+  tokenFor,
+  type Stack,
+} from '../support/stack.ts';
 
 let stack: Stack;
 
+/** A beneficiary living today in the current commune `communeCode`. */
 async function personIdIn(communeCode: string): Promise<string> {
   const [row] = await sqlRows(
     stack.database.url,
     `select p.id from registry.persons p join approvals.entitlements e on e.person_id = p.id
-     where p.residence_unit_code = $1 order by p.id limit 1`,
+     where p.residence_unit_id = ${currentUnitId('$1')} order by p.id limit 1`,
     [communeCode],
   );
   return row!.id;
@@ -28,7 +37,7 @@ const PERSON_ACROSS_ALL = `query ($id: ID!) {
     fullName
     residenceUnit { code name parent { name } }
     entitlements { policyGroup coefficient monthlyAmount standardLevel startMonth status }
-    payments { month total status channel }
+    payments { month total status channel unit { code validTo } }
   }
 }`;
 
@@ -47,15 +56,22 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
     const person = answer.data!.person;
     expect(person.residenceUnit).toMatchObject({
       code: '18073',
-      name: 'Nam Hà',
+      name: 'Thành Sen',
       parent: { name: 'Hà Tĩnh' },
     });
     expect(person.entitlements.length).toBeGreaterThan(0);
     const [entitlement] = person.entitlements;
     expect(entitlement.standardLevel).toBe(500_000);
     expect(entitlement.monthlyAmount).toBe(Math.round(500_000 * entitlement.coefficient));
-    expect(person.payments.length).toBe(2);
-    expect(answer.data!.unitSummary).toMatchObject({ unit: { code: '18073' }, personCount: 15 });
+    // Two months paid by the old commune before the reform, two by Phường Thành Sen since.
+    expect(person.payments.length).toBe(4);
+    expect(
+      person.payments.filter(
+        (line: { unit: { validTo: string | null } }) => line.unit.validTo === '2025-06-30',
+      ).length,
+    ).toBe(2);
+    // Old 18073 Nam Hà and 18077 Bắc Hà merged whole into Phường Thành Sen: 15 demo persons each.
+    expect(answer.data!.unitSummary).toMatchObject({ unit: { code: '18073' }, personCount: 30 });
     expect(answer.data!.unitSummary.beneficiaryCount).toBeGreaterThan(0);
     expect(answer.data!.unitSummary.monthlyEntitlementTotal).toBeGreaterThan(0);
   });
@@ -74,7 +90,8 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
       { token },
     );
     expect(answer.errors).toBeUndefined();
-    expect(answer.data!.persons.totalCount).toBe(60);
+    // Seven old communes of 15 demo persons each, in every era.
+    expect(answer.data!.persons.totalCount).toBe(105);
   });
 
   describe('scope', () => {
@@ -91,7 +108,7 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
         stack.gateway.url,
         `
           {
-            unitSummary(code: "440") {
+            unitSummary(code: "18229") {
               personCount
             }
           }
@@ -101,7 +118,7 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
       expect(summary.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
-    it('gives a district user its communes and nothing of the other district', async () => {
+    it('gives the former district only what still lies in its old communes, and nothing of another', async () => {
       const token = await tokenFor('huyen.436');
       const own = await graphql(
         stack.gateway.url,
@@ -118,10 +135,11 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
         { token },
       );
       expect(own.errors).toBeUndefined();
-      expect(own.data).toMatchObject({ persons: { totalCount: 30 }, unitSummary: { personCount: 30 } });
+      // The 15 persons of the split 18082 Đại Nài stay on it until assigned; the others were carried away.
+      expect(own.data).toMatchObject({ persons: { totalCount: 15 }, unitSummary: { personCount: 15 } });
       const other = await graphql(stack.gateway.url, PERSON_ACROSS_ALL, {
         token,
-        variables: { id: await personIdIn('18235') },
+        variables: { id: await personIdIn('18262') },
       });
       expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { graphql, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
+import { currentUnitId, graphql, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
 
 /**
  * History answers per record across subgraphs: one query through the gateway reads a person's
@@ -22,8 +22,8 @@ const run = async (username: string, query: string, variables: Record<string, un
 
 const HISTORY = `query ($id: ID!) {
   person(id: $id) {
-    history { entity entityId action changedBy changedByUnitCode }
-    entitlements { id history { entity entityId action changedBy } }
+    history { entity entityId action changedBy changedByUnitCode reason }
+    entitlements { id history { entity entityId action changedBy reason } }
     payments { id history { entity entityId action changedBy after } }
   }
 }`;
@@ -33,7 +33,7 @@ describe('history through the gateway', () => {
     const [person] = await sqlRows(
       stack.database.url,
       `select p.id from registry.persons p
-        where p.residence_unit_code = '18073'
+        where p.residence_unit_id = ${currentUnitId("'18073'")}
           and exists (select 1 from approvals.entitlements e where e.person_id = p.id)
           and exists (select 1 from payments.payment_lines l where l.person_id = p.id)
         order by p.id limit 1`,
@@ -49,21 +49,44 @@ describe('history through the gateway', () => {
     const answer = await run('xa.18073', HISTORY, { id });
     expect(answer.errors).toBeUndefined();
     const { history, entitlements, payments } = answer.data!.person;
-    expect(history.slice(0, 2)).toEqual([
-      {
-        entity: 'persons',
-        entityId: id,
-        action: 'UPDATE',
-        changedBy: 'xa.18073',
-        changedByUnitCode: '18073',
-      },
-      { entity: 'persons', entityId: id, action: 'CREATE', changedBy: 'system', changedByUnitCode: null },
-    ]);
+    // Newest first: the commune's change, the reform that carried the person from the old 18073 Nam
+    // Hà to Phường Thành Sen, the registration in the old commune.
+    expect(history).toHaveLength(3);
+    expect(history[0]).toEqual({
+      entity: 'persons',
+      entityId: id,
+      action: 'UPDATE',
+      changedBy: 'xa.18073',
+      changedByUnitCode: '18073',
+      reason: null,
+    });
+    expect(history[1]).toMatchObject({
+      entity: 'persons',
+      entityId: id,
+      action: 'UPDATE',
+      reason: 'reform 2025-07-01',
+    });
+    expect(history[2]).toEqual({
+      entity: 'persons',
+      entityId: id,
+      action: 'CREATE',
+      changedBy: 'system',
+      changedByUnitCode: null,
+      reason: null,
+    });
     expect(entitlements.length).toBeGreaterThan(0);
     for (const entitlement of entitlements) {
-      expect(entitlement.history).toEqual([
-        { entity: 'entitlements', entityId: entitlement.id, action: 'CREATE', changedBy: 'system' },
-      ]);
+      expect(entitlement.history.at(-1)).toEqual({
+        entity: 'entitlements',
+        entityId: entitlement.id,
+        action: 'CREATE',
+        changedBy: 'system',
+        reason: null,
+      });
+      // Carried to the new commune by the reform.
+      expect(entitlement.history).toContainEqual(
+        expect.objectContaining({ action: 'UPDATE', reason: 'reform 2025-07-01' }),
+      );
     }
     expect(payments.length).toBeGreaterThan(0);
     for (const line of payments) {
@@ -78,12 +101,10 @@ describe('history through the gateway', () => {
       `select event_type, payload from registry.outbox where aggregate_type = 'person' and aggregate_id = $1 order by id`,
       [id],
     );
-    expect(events.map((event) => event.event_type)).toEqual([
-      'person.created',
-      'person.updated',
-      'person.status-changed',
-    ]);
-    expect(events[2]!.payload).toMatchObject({
+    const types = events.map((event) => event.event_type);
+    expect(types[0]).toBe('person.created');
+    expect(types.slice(-2)).toEqual(['person.updated', 'person.status-changed']);
+    expect(events.at(-1)!.payload).toMatchObject({
       before: { status: 'living' },
       after: { status: 'moved_away', status_date: '2026-01-15' },
     });
@@ -93,20 +114,20 @@ describe('history through the gateway', () => {
     const [person] = await sqlRows(
       stack.database.url,
       `select p.id from registry.persons p
-        where p.residence_unit_code = '18229' and exists (select 1 from approvals.entitlements e where e.person_id = p.id)
+        where p.residence_unit_id = ${currentUnitId("'18229'")} and exists (select 1 from approvals.entitlements e where e.person_id = p.id)
         order by p.id limit 1`,
     );
     const outside = await run('xa.18073', HISTORY, { id: person!.id });
     expect(outside.data?.person ?? null).toBeNull();
 
-    // A payer of the district reads who changed what and when, not the values.
-    const payer = await run(
-      'huyen.440',
+    // An analyst of the province reads who changed what and when, not the values.
+    const analyst = await run(
+      'phantich.42',
       `query ($id: ID!) { person(id: $id) { entitlements { history { action after } } } }`,
       { id: person!.id },
     );
-    expect(payer.data!.person.entitlements[0].history[0]).toEqual({ action: 'CREATE', after: null });
-    expect(payer.errors?.map((error) => error.extensions?.code)).toEqual(
+    expect(analyst.data!.person.entitlements[0].history.at(-1)).toEqual({ action: 'CREATE', after: null });
+    expect(analyst.errors?.map((error) => error.extensions?.code)).toEqual(
       expect.arrayContaining(['FORBIDDEN']),
     );
   });

@@ -268,7 +268,7 @@ const CASES: Case[] = [
     expect: 'refused',
   },
   {
-    label: "a district official's 1 MB file, which the registry refuses while it streams",
+    label: "the former district's 1 MB file (no person:write), which the registry refuses while it streams",
     request: (t) =>
       multipart([OPERATIONS, MAP, { ...FILE, content: Buffer.alloc(1024 * 1024, 'a') }], t.district),
     expect: 'refused',
@@ -496,7 +496,7 @@ const REGISTRY_CASES: Case[] = [
     status: 401,
   },
   {
-    label: "a district official's upload",
+    label: "the former district's upload (no person:write)",
     request: (t) => httpRequest('POST', '/files', { authorization: `Bearer ${t.district}` }, 'abc'),
     expect: 'refused',
     status: 403,
@@ -578,7 +578,7 @@ let tokens: Tokens;
 
 beforeAll(async () => {
   stack = await startStack();
-  tokens = { officer: await tokenFor('xa.18077'), district: await tokenFor('huyen.436') };
+  tokens = { officer: await tokenFor('xa.18652'), district: await tokenFor('huyen.436') };
 });
 
 afterAll(async () => {

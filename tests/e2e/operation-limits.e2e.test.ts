@@ -363,7 +363,7 @@ describe('rate limits per user, per client and per address', () => {
   const PAGE = '{ persons(first: 100) { edges { node { id } } } }';
 
   it('answers 429 with Retry-After once a user has spent its budget, then the shared client budget stops another user', async () => {
-    const [first, second] = await Promise.all([tokenFor('xa.18073'), tokenFor('xa.18077')]);
+    const [first, second] = await Promise.all([tokenFor('xa.18073'), tokenFor('xa.18652')]);
     for (let index = 0; index < 3; index += 1) {
       const answer = await timed(tight.url, PAGE, first);
       expect(answer.status).toBe(200);

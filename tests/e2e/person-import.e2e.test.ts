@@ -37,7 +37,7 @@ async function upload(
   form.append('0', new Blob([content]), fileName);
   const headers: Record<string, string> = {};
   if (options.username !== '')
-    headers.authorization = `Bearer ${await tokenFor(options.username ?? 'xa.18077')}`;
+    headers.authorization = `Bearer ${await tokenFor(options.username ?? 'xa.18652')}`;
   const response = await fetch(stack.gateway.url, { method: 'POST', body: form, headers });
   const body = (await response.json()) as { data?: any; errors?: any[] };
   // A small file is imported within the request: its job comes back done, with the import's result.
@@ -88,14 +88,17 @@ describe('importPersons through the gateway (GraphQL multipart upload)', () => {
     ]);
     const [head] = await sqlRows(
       stack.database.url,
-      `select p.residence_unit_code, p.ethnicity_code, h.code as household, h.head_person_id = p.id as is_head,
-              a.provider_code, a.is_default, a.holder_name_matches
+      `select u.code as residence_unit_code, u.valid_to is null as unit_in_force, p.ethnicity_code, h.code as household,
+              h.head_person_id = p.id as is_head, a.provider_code, a.is_default, a.holder_name_matches
          from registry.persons p join registry.households h on h.id = p.household_id
+         join registry.administrative_units u on u.id = p.residence_unit_id
          join registry.payment_accounts a on a.person_id = p.id
         where p.citizen_id = '042048001001'`,
     );
     expect(head).toEqual({
-      residence_unit_code: '18077',
+      // Phường Hà Huy Tập as it is today, not the old Xã Tân Lâm Hương that had the code 18652 until 2025-06-30.
+      residence_unit_code: '18652',
+      unit_in_force: true,
       ethnicity_code: '01',
       household: 'H-01',
       is_head: true,
@@ -110,7 +113,7 @@ describe('importPersons through the gateway (GraphQL multipart upload)', () => {
     );
     expect(guardian!.holder_name_matches).toBe(false);
     const history = await count(
-      `select count(*) from registry.change_history where actor_name = 'xa.18077' and table_name = 'persons' and action = 'create'`,
+      `select count(*) from registry.change_history where actor_name = 'xa.18652' and table_name = 'persons' and action = 'create'`,
     );
     expect(history).toBe(4);
 
@@ -121,7 +124,7 @@ describe('importPersons through the gateway (GraphQL multipart upload)', () => {
     });
     expect(refused.status).toBe(404);
     const download = await fetch(reportUrl, {
-      headers: { authorization: `Bearer ${await tokenFor('xa.18077')}` },
+      headers: { authorization: `Bearer ${await tokenFor('xa.18652')}` },
     });
     expect(download.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
@@ -151,9 +154,9 @@ describe('importPersons through the gateway (GraphQL multipart upload)', () => {
     const sheet = workbook.addWorksheet('Danh sách');
     sheet.addRow(['DANH SÁCH ĐỐI TƯỢNG BẢO TRỢ XÃ HỘI']);
     sheet.addRow(['Họ và tên', 'Ngày sinh', 'Giới tính', 'Số CCCD', 'Mã xã']);
-    sheet.addRow(['Kha Văn Một', new Date(Date.UTC(1951, 4, 6)), 'Nam', '042051002001', '18077']);
-    sheet.addRow(['Kha Văn Hai', 'ngày xưa', 'Nam', '042051002002', '18077']);
-    sheet.addRow(['Kha Văn Ba', '1952', 'Nam', 42052002003, '18077']);
+    sheet.addRow(['Kha Văn Một', new Date(Date.UTC(1951, 4, 6)), 'Nam', '042051002001', '18652']);
+    sheet.addRow(['Kha Văn Hai', 'ngày xưa', 'Nam', '042051002002', '18652']);
+    sheet.addRow(['Kha Văn Ba', '1952', 'Nam', 42052002003, '18652']);
     const file = Buffer.from(await workbook.xlsx.writeBuffer());
     const answer = await upload(file, 'danh-sach.xlsx');
     expect(answer.errors).toBeUndefined();
@@ -206,7 +209,7 @@ describe('importPersons through the gateway (GraphQL multipart upload)', () => {
     );
     expect(rowsElsewhere.data!.importPersons).toMatchObject({ rows: 1, created: 0, rejected: 1 });
     expect(rowsElsewhere.data!.importPersons.problems[0].column).toBe('Mã xã');
-    // A district without person:write: its upload is refused, or its import.
+    // The former district (read roles only, and a unit that has ended): its upload is refused, or its import.
     const district = await upload(CSV, 'danh-sach.csv', { username: 'huyen.436' });
     expect(district.status === 403 || district.errors?.[0]?.extensions?.code === 'FORBIDDEN').toBe(true);
     const anonymous = await upload(CSV, 'danh-sach.csv', { username: '' });

@@ -30,7 +30,7 @@ describe('the register through the gateway, with real Keycloak tokens', () => {
     expect(account.data!.addPaymentAccount).toEqual({ isDefault: true, holderNameMatches: true });
 
     const found = await run(
-      'huyen.440',
+      'tinh.42',
       `{ persons(filter: { name: "phan thi gateway" }) { totalCount totalCountIsExact edges { node { id ethnicity { name } paymentAccounts { provider { name } } residenceUnit { parent { code } } entitlements { status } } } } }`,
     );
     expect(found.errors).toBeUndefined();
@@ -43,7 +43,7 @@ describe('the register through the gateway, with real Keycloak tokens', () => {
             id,
             ethnicity: { name: 'Kinh' },
             paymentAccounts: [{ provider: { name: 'Ngân hàng Chính sách xã hội' } }],
-            residenceUnit: { parent: { code: '440' } },
+            residenceUnit: { parent: { code: '42' } },
             entitlements: [],
           },
         },
@@ -56,7 +56,7 @@ describe('the register through the gateway, with real Keycloak tokens', () => {
     expect(elsewhere.data!.persons.totalCount).toBe(0);
 
     const history = await run(
-      'huyen.440',
+      'tinh.42',
       `query ($id: ID!) { history(personId: $id) { entity action changedBy } }`,
       {
         id,
@@ -68,9 +68,9 @@ describe('the register through the gateway, with real Keycloak tokens', () => {
     ]);
   });
 
-  it('lists data gaps by commune for a district, and refuses them to a commune for its district', async () => {
+  it('lists data gaps by commune for the province, and refuses them to a commune for its province', async () => {
     const gaps = await run(
-      'huyen.440',
+      'tinh.42',
       `{ dataGaps { total { persons gaps { field missing } } byUnit { unit { code } } } }`,
     );
     expect(gaps.errors).toBeUndefined();
@@ -83,9 +83,9 @@ describe('the register through the gateway, with real Keycloak tokens', () => {
       'DECISION_DATE',
     ]);
     expect(gaps.data!.dataGaps.byUnit.map((unit: { unit: { code: string } }) => unit.unit.code)).toEqual(
-      expect.arrayContaining(['18229', '18235']),
+      expect.arrayContaining(['18229', '18262']),
     );
-    const refused = await run('xa.18229', `{ dataGaps(unitCode: "440") { total { persons } } }`);
+    const refused = await run('xa.18229', `{ dataGaps(unitCode: "42") { total { persons } } }`);
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 

@@ -43,7 +43,7 @@ beforeAll(async () => {
     generatePersons({
       seed: 99,
       count: ROWS,
-      communes: [{ code: '18077', provinceCode: '42', kind: 'Phường' }],
+      communes: [{ code: '18652', provinceCode: '42', kind: 'Phường' }],
     }),
     file,
   );
@@ -66,7 +66,7 @@ afterAll(async () => {
 async function post(query: string, variables: Record<string, unknown>) {
   const response = await fetch(gateway.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('xa.18077')}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor('xa.18652')}` },
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as { data?: any; errors?: any[] };
@@ -81,7 +81,7 @@ describe('two registry instances behind the gateway', () => {
       'mutation ($file: Upload!) { importPersons(file: $file) { id state } }',
       new Blob([content], { type: 'text/csv' }),
       'danh-sach.csv',
-      await tokenFor('xa.18077'),
+      await tokenFor('xa.18652'),
     );
     expect(answer.errors).toBeUndefined();
     const { id, state } = answer.data!.importPersons;
@@ -111,7 +111,7 @@ describe('two registry instances behind the gateway', () => {
     // The report the worker stored is served through the gateway by the instance that did not write it.
     expect(job.personImport.reportUrl).toMatch(/^\/files\/registry\//);
     const download = await fetch(new URL(job.personImport.reportUrl, gateway.url), {
-      headers: { authorization: `Bearer ${await tokenFor('xa.18077')}` },
+      headers: { authorization: `Bearer ${await tokenFor('xa.18652')}` },
     });
     expect(download.status).toBe(200);
     const report = Buffer.from(await download.arrayBuffer());
@@ -124,8 +124,9 @@ describe('two registry instances behind the gateway', () => {
 
     const [record] = await sqlRows(
       database.url,
-      'select count(*)::int as persons from registry.persons where residence_unit_code = $1',
-      ['18077'],
+      `select count(*)::int as persons from registry.persons
+        where residence_unit_id = (select id from registry.administrative_units where code = $1 and valid_to is null)`,
+      ['18652'],
     );
     expect(record!.persons).toBeGreaterThanOrEqual(job.personImport.created);
   }, 180_000);

@@ -164,7 +164,7 @@ describe('Keycloak unreachable under the running graph', () => {
     const query = '{ persons(first: 1) { totalCount } }';
     const token = await passwordGrant({
       keycloakUrl: proxy.url,
-      username: 'xa.18077',
+      username: 'xa.18652',
       password: DEMO_PASSWORD,
     });
 
@@ -191,7 +191,7 @@ describe('Keycloak unreachable under the running graph', () => {
     const ready = await readiness(stack.gateway.url);
     expect(ready).toEqual({ status: 503, body: expect.objectContaining({ jwks: false }) });
     await expect(
-      passwordGrant({ keycloakUrl: proxy.url, username: 'xa.18077', password: DEMO_PASSWORD }),
+      passwordGrant({ keycloakUrl: proxy.url, username: 'xa.18652', password: DEMO_PASSWORD }),
     ).rejects.toThrow(/fetch failed/);
   }, 120_000);
 });

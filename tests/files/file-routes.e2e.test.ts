@@ -82,7 +82,8 @@ describe("a subgraph's /files routes", () => {
     );
     expect(row).toMatchObject({
       unit_code: '18073',
-      unit_path: '42.436.18073',
+      // Phường Thành Sen, in force from 1 July 2025: labels carry the first day of the unit.
+      unit_path: '42_20250701.18073_20250701',
       file_name: 'danh sách.csv',
       content_type: 'text/csv',
       bytes: String(content.length),
@@ -99,15 +100,15 @@ describe("a subgraph's /files routes", () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
   });
 
-  it('shows a file only within its unit: another commune gets 404, the district above it the file', async () => {
+  it('shows a file only within its unit: another commune and the former district get 404, the province the file', async () => {
     const id = await store('xa.18073', Buffer.from('STT;Họ và tên\r\n'));
     const get = async (username: string) =>
       (await fetch(`${gateway}/files/registry/${id}`, { headers: await bearer(username) })).status;
-    expect(await get('xa.18077')).toBe(404);
-    expect(await get('huyen.440')).toBe(404);
-    expect(await get('huyen.436')).toBe(200);
+    expect(await get('xa.18652')).toBe(404);
+    // District 436 ended on 30 June 2025: Phường Thành Sen, which began the next day, never lay under it.
+    expect(await get('huyen.436')).toBe(404);
     expect(await get('tinh.42')).toBe(200);
-    const refused = await fetch(`${gateway}/files/registry/${id}`, { headers: await bearer('xa.18077') });
+    const refused = await fetch(`${gateway}/files/registry/${id}`, { headers: await bearer('xa.18652') });
     expect(await refused.json()).toEqual({
       error: expect.stringContaining('Không tìm thấy tệp'),
       code: 'NOT_FOUND',
@@ -117,7 +118,7 @@ describe("a subgraph's /files routes", () => {
     const remove = async (username: string) =>
       (await fetch(`${gateway}/files/registry/${id}`, { method: 'DELETE', headers: await bearer(username) }))
         .status;
-    expect(await remove('xa.18077')).toBe(204);
+    expect(await remove('xa.18652')).toBe(204);
     expect(await get('xa.18073')).toBe(200);
     expect(await remove('xa.18073')).toBe(204);
     expect(await get('xa.18073')).toBe(404);

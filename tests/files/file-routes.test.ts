@@ -27,7 +27,7 @@ let store: FileStore;
 let server: Server;
 let base: string;
 /** The caller of the next requests. */
-let session = Session.of(officer, '42.436.18073');
+let session = Session.of(officer, '42_20250701.18073_20250701');
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -136,6 +136,6 @@ describe('fileRoutes', () => {
     const unitless = await fetch(`${base}/files`, { method: 'POST', body: 'x' });
     expect(unitless.status).toBe(403);
     expect(await unitless.json()).toMatchObject({ code: 'FORBIDDEN' });
-    session = Session.of(officer, '42.436.18073');
+    session = Session.of(officer, '42_20250701.18073_20250701');
   });
 });

@@ -14,11 +14,14 @@ import { sqlRows } from '../support/stack.ts';
 import { registryRolePool, startS3Server, type S3Server } from './file-support.ts';
 
 /** The file store on a real PostgreSQL (as the registry's own role) and a real S3-compatible server. */
-const officer: FileOwner = { subject: 'officer-18073', unitCode: '18073', unitPath: '42.436.18073' };
+// Unit paths as the units table builds them: labels of units that began on 1 July 2025 carry that day.
+const THANH_SEN = '42_20250701.18073_20250701';
+const officer: FileOwner = { subject: 'officer-18073', unitCode: '18073', unitPath: THANH_SEN };
+const HA_HUY_TAP = '42_20250701.18652_20250701';
+const PROVINCE = '42_20250701';
+/** The old 18073 (Phường Nam Hà) and its district, which ended on 30 June 2025. */
 const NAM_HA = '42.436.18073';
-const BAC_HA = '42.436.18077';
 const DISTRICT_436 = '42.436';
-const DISTRICT_440 = '42.440';
 const MIB = 1024 * 1024;
 
 /** `bytes` of random content in uneven pieces, as a network delivers them. */
@@ -95,7 +98,7 @@ describe.each(['postgres', 's3'] as const)('the file store with content in %s', 
       bytes: 3.5 * MIB,
       ownerSubject: officer.subject,
       unitCode: '18073',
-      unitPath: NAM_HA,
+      unitPath: THANH_SEN,
     });
     expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBeGreaterThan(23 * 3600_000);
 
@@ -110,7 +113,7 @@ describe.each(['postgres', 's3'] as const)('the file store with content in %s', 
       expect([...(await s3.objects()).values()]).toContain(3.5 * MIB);
     }
 
-    const { file: read, content: stream } = await store.read(stored.id, NAM_HA);
+    const { file: read, content: stream } = await store.read(stored.id, THANH_SEN);
     expect(read).toEqual(stored);
     const pieces: number[] = [];
     const all: Buffer[] = [];
@@ -122,7 +125,7 @@ describe.each(['postgres', 's3'] as const)('the file store with content in %s', 
     // It arrived as a stream of pieces, not as one buffer of the whole file.
     expect(pieces.length).toBeGreaterThan(1);
     expect(Math.max(...pieces)).toBeLessThanOrEqual(FILE_CHUNK_BYTES);
-    await store.remove(stored.id, NAM_HA);
+    await store.remove(stored.id, THANH_SEN);
   });
 
   it('refuses a file past the limit with a Vietnamese BAD_USER_INPUT, keeping nothing of it', async () => {
@@ -174,25 +177,25 @@ describe.each(['postgres', 's3'] as const)('the file store with content in %s', 
       contentType: 'text/csv',
       owner: officer,
     });
-    for (const scope of [BAC_HA, DISTRICT_440, '42.436.180', ''])
+    // Another commune, the old commune and district that the code 18073 named before the reform, a prefix, none.
+    for (const scope of [HA_HUY_TAP, NAM_HA, DISTRICT_436, '42_20250701.180', '42', ''])
       for (const attempt of [store.stat(stored.id, scope), store.read(stored.id, scope)])
         await expect(attempt).rejects.toMatchObject({
           code: 'NOT_FOUND',
           message: expect.stringContaining('Không tìm thấy tệp'),
         });
-    // The district above the commune, and the province, see it.
-    expect((await store.stat(stored.id, DISTRICT_436)).id).toBe(stored.id);
-    expect((await store.stat(stored.id, '42')).id).toBe(stored.id);
+    // The province above the commune sees it.
+    expect((await store.stat(stored.id, PROVINCE)).id).toBe(stored.id);
     // Another commune cannot remove it either; the owner can, and removing again is no error.
-    await store.remove(stored.id, BAC_HA);
-    expect((await store.stat(stored.id, NAM_HA)).bytes).toBe(1000);
-    await store.remove(stored.id, NAM_HA);
-    await store.remove(stored.id, NAM_HA);
-    await expect(store.stat(stored.id, NAM_HA)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await store.remove(stored.id, HA_HUY_TAP);
+    expect((await store.stat(stored.id, THANH_SEN)).bytes).toBe(1000);
+    await store.remove(stored.id, THANH_SEN);
+    await store.remove(stored.id, THANH_SEN);
+    await expect(store.stat(stored.id, THANH_SEN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // Malformed ids and scopes are simply not found (never an SQL error).
-    await expect(store.stat('../../etc/passwd', NAM_HA)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.stat('../../etc/passwd', THANH_SEN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(store.stat(stored.id, "42') or true --")).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await store.remove('not-an-id', NAM_HA);
+    await store.remove('not-an-id', THANH_SEN);
   });
 
   it('hides files in the database itself: the role sees only rows under its scope setting', async () => {
@@ -215,9 +218,9 @@ describe.each(['postgres', 's3'] as const)('the file store with content in %s', 
       }
     };
     expect(await visible(undefined)).toBe(0);
-    expect(await visible(BAC_HA)).toBe(0);
-    expect(await visible(NAM_HA)).toBe(1);
-    await store.remove(stored.id, NAM_HA);
+    expect(await visible(HA_HUY_TAP)).toBe(0);
+    expect(await visible(THANH_SEN)).toBe(1);
+    await store.remove(stored.id, THANH_SEN);
   });
 
   it('expires files: unreadable once expired, removed by the sweep with their content', async () => {
@@ -233,10 +236,10 @@ describe.each(['postgres', 's3'] as const)('the file store with content in %s', 
       contentType: 'text/csv',
       owner: officer,
     });
-    await expect(store.read(expired.id, NAM_HA)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(store.read(expired.id, THANH_SEN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await store.removeExpired()).toBe(1);
     expect(await store.removeExpired()).toBe(0);
-    expect((await store.stat(fresh.id, NAM_HA)).bytes).toBe(MIB + 1);
+    expect((await store.stat(fresh.id, THANH_SEN)).bytes).toBe(MIB + 1);
     // The default keep time (24 h) passes too.
     expect(await store.removeExpired(new Date(Date.now() + 23 * 3600_000))).toBe(0);
     expect(await store.removeExpired(new Date(Date.now() + 25 * 3600_000))).toBe(1);
@@ -250,11 +253,11 @@ describe.each(['postgres', 's3'] as const)('the file store with content in %s', 
         contentType: 'text/csv',
         owner: officer,
       });
-      const { content: stream } = await store.read(stored.id, NAM_HA);
+      const { content: stream } = await store.read(stored.id, THANH_SEN);
       const reading = stream[Symbol.asyncIterator]();
       const first = await reading.next();
       expect((first.value as Buffer).length).toBe(FILE_CHUNK_BYTES);
-      await store.remove(stored.id, NAM_HA);
+      await store.remove(stored.id, THANH_SEN);
       await expect(
         (async () => {
           for (;;) if ((await reading.next()).done) break;
@@ -285,10 +288,10 @@ describe.each(['postgres', 's3'] as const)('the file store with content in %s', 
         contentType: 'text/csv',
         owner: officer,
       });
-      const { content: stream } = await store.read(stored.id, NAM_HA);
+      const { content: stream } = await store.read(stored.id, THANH_SEN);
       expect(sha(await readAll(stream))).toBe(sha(file.data));
-      await store.remove(stored.id, NAM_HA);
-      await expect(before.stat(stored.id, NAM_HA)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await store.remove(stored.id, THANH_SEN);
+      await expect(before.stat(stored.id, THANH_SEN)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it('keeps nothing readable when the bucket cannot be reached, and the sweep removes the rest', async () => {

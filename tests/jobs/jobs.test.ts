@@ -11,19 +11,19 @@ let database: TestDatabase;
 let worker: ReturnType<typeof testJobs>;
 let jobs: Jobs;
 
-// Two officials of two communes of district 436, as the demo realm has them.
-const namHa: JobOwner = { subject: randomUUID(), name: 'xa.18073', unitCode: '18073', unitPath: '' };
-const bacHa: JobOwner = { subject: randomUUID(), name: 'xa.18077', unitCode: '18077', unitPath: '' };
+// Two officials of two current communes (Phường Thành Sen, Phường Hà Huy Tập), as the demo realm has them.
+const thanhSen: JobOwner = { subject: randomUUID(), name: 'xa.18073', unitCode: '18073', unitPath: '' };
+const haHuyTap: JobOwner = { subject: randomUUID(), name: 'xa.18652', unitCode: '18652', unitPath: '' };
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedDemoData(database.url, { personsPerCommune: 0 });
   const [a, b] = await sqlRows(
     database.url,
-    `select path::text from registry.administrative_units where code in ('18073', '18077') and valid_to is null order by code`,
+    `select path::text from registry.administrative_units where code in ('18073', '18652') and valid_to is null order by code`,
   );
-  namHa.unitPath = a!.path;
-  bacHa.unitPath = b!.path;
+  thanhSen.unitPath = a!.path;
+  haHuyTap.unitPath = b!.path;
   worker = testJobs(database.url, [slowWriteJob]);
   jobs = worker.jobs;
   await jobs.start();
@@ -66,7 +66,7 @@ describe('a queued job', () => {
     const queued = await jobs.enqueue(
       'test-slow-write',
       { marker, rows: 8, pauseMs: 150, unitCode: '18073' },
-      namHa,
+      thanhSen,
     );
     expect(queued).toMatchObject({
       state: 'queued',
@@ -75,7 +75,7 @@ describe('a queued job', () => {
       attempts: 0,
     });
     const seen: JobRecord[] = [];
-    const done = await follow(queued.id, namHa, (job) => job.state === 'done', seen);
+    const done = await follow(queued.id, thanhSen, (job) => job.state === 'done', seen);
     const progressed = seen.filter((job) => job.state === 'running' && job.progress.done > 0);
     // The progress moved: at least two different counts were seen while it ran, with a rate and a time left.
     expect(new Set(progressed.map((job) => job.progress.done)).size).toBeGreaterThanOrEqual(2);
@@ -98,16 +98,16 @@ describe('a queued job', () => {
     expect(Number(history!.count)).toBe(8);
 
     // Another commune's official: the job does not exist for them, and cannot be cancelled by them.
-    await expect(jobs.find(queued.id, bacHa)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(jobs.cancel(queued.id, bacHa)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(jobs.find(queued.id, haHuyTap)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(jobs.cancel(queued.id, haHuyTap)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // Nor by a colleague of the same commune: a job is its owner's.
-    await expect(jobs.find(queued.id, { ...namHa, subject: randomUUID() })).rejects.toMatchObject({
+    await expect(jobs.find(queued.id, { ...thanhSen, subject: randomUUID() })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect((await jobs.list(bacHa, {}, 20)).map((job) => job.id)).not.toContain(queued.id);
-    expect((await jobs.list(namHa, { states: ['done'] }, 20)).map((job) => job.id)).toContain(queued.id);
+    expect((await jobs.list(haHuyTap, {}, 20)).map((job) => job.id)).not.toContain(queued.id);
+    expect((await jobs.list(thanhSen, { states: ['done'] }, 20)).map((job) => job.id)).toContain(queued.id);
     // Cancelling a finished job changes nothing.
-    expect(await jobs.cancel(queued.id, namHa)).toMatchObject({ state: 'done' });
+    expect(await jobs.cancel(queued.id, thanhSen)).toMatchObject({ state: 'done' });
   });
 
   it('fails with the handler message for a refusal, without a retry', async () => {
@@ -115,9 +115,9 @@ describe('a queued job', () => {
     const queued = await jobs.enqueue(
       'test-slow-write',
       { marker, rows: 1, pauseMs: 0, unitCode: '18073', refuse: true },
-      namHa,
+      thanhSen,
     );
-    const failed = await follow(queued.id, namHa, (job) => job.state === 'failed');
+    const failed = await follow(queued.id, thanhSen, (job) => job.state === 'failed');
     expect(failed).toMatchObject({ attempts: 1, error: 'Tệp thử bị từ chối.' });
     expect(failed.finishedAt).toBeInstanceOf(Date);
   });
@@ -126,12 +126,12 @@ describe('a queued job', () => {
     const marker = `Ngoài Phạm Vi ${randomUUID().slice(0, 8)}`;
     const queued = await jobs.enqueue(
       'test-slow-write',
-      { marker, rows: 2, pauseMs: 0, unitCode: '18077' },
-      namHa,
+      { marker, rows: 2, pauseMs: 0, unitCode: '18652' },
+      thanhSen,
     );
     const failed = await follow(
       queued.id,
-      namHa,
+      thanhSen,
       (job) => job.state === 'failed' || job.state === 'done',
       [],
     );
@@ -150,12 +150,12 @@ describe('cancelling', () => {
       const queued = await idle.jobs.enqueue(
         'test-slow-write',
         { marker, rows: 1, pauseMs: 0, unitCode: '18073' },
-        namHa,
+        thanhSen,
       );
-      const cancelled = await idle.jobs.cancel(queued.id, namHa);
+      const cancelled = await idle.jobs.cancel(queued.id, thanhSen);
       expect(cancelled).toMatchObject({ state: 'cancelled' });
       await sleep(2_500);
-      expect(await jobs.find(queued.id, namHa)).toMatchObject({ state: 'cancelled', attempts: 0 });
+      expect(await jobs.find(queued.id, thanhSen)).toMatchObject({ state: 'cancelled', attempts: 0 });
       expect(await persons(marker)).toBe(0);
     } finally {
       await idle.stop();
@@ -167,23 +167,23 @@ describe('cancelling', () => {
     const queued = await jobs.enqueue(
       'test-slow-write',
       { marker, rows: 200, pauseMs: 50, unitCode: '18073' },
-      namHa,
+      thanhSen,
     );
-    await follow(queued.id, namHa, (job) => job.state === 'running' && job.progress.done >= 5);
+    await follow(queued.id, thanhSen, (job) => job.state === 'running' && job.progress.done >= 5);
     const started = Date.now();
-    expect(await jobs.cancel(queued.id, namHa)).toMatchObject({ state: 'cancelled' });
+    expect(await jobs.cancel(queued.id, thanhSen)).toMatchObject({ state: 'cancelled' });
     // The handler's signal aborted and the transaction rolled back: its rows were never committed.
     await sleep(1_500);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await jobs.find(queued.id, namHa)).toMatchObject({ state: 'cancelled' });
+    expect(await jobs.find(queued.id, thanhSen)).toMatchObject({ state: 'cancelled' });
     expect(await persons(marker)).toBe(0);
     // The worker is free again for the next job.
     const next = await jobs.enqueue(
       'test-slow-write',
       { marker: `${marker} sau`, rows: 1, pauseMs: 0, unitCode: '18073' },
-      namHa,
+      thanhSen,
     );
-    expect(await follow(next.id, namHa, (job) => job.state === 'done')).toMatchObject({
+    expect(await follow(next.id, thanhSen, (job) => job.state === 'done')).toMatchObject({
       result: { written: 1 },
     });
   });
@@ -196,27 +196,27 @@ describe('stopping a worker with a job running', () => {
     const stopped = testJobs(database.url, [stoppedWriteJob]);
     await stopped.jobs.start();
     const marker = `Dừng ${randomUUID().slice(0, 8)}`;
-    const queued = await stopped.jobs.enqueue('test-slow-write-stopped', slow(marker), namHa);
-    await follow(queued.id, namHa, (job) => job.state === 'running' && job.progress.done >= 5);
+    const queued = await stopped.jobs.enqueue('test-slow-write-stopped', slow(marker), thanhSen);
+    await follow(queued.id, thanhSen, (job) => job.state === 'running' && job.progress.done >= 5);
     const started = Date.now();
     // Its stop() gives the run 2 s, then aborts it; the pool ends after it, so nothing is left checked out.
     await stopped.stop();
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await jobs.find(queued.id, namHa)).toMatchObject({
+    expect(await jobs.find(queued.id, thanhSen)).toMatchObject({
       state: 'queued',
       attempts: 1,
       error: expect.stringContaining('chạy lại'),
     });
     expect(await persons(marker)).toBe(0);
     // No worker runs this kind any more: the test leaves it cancelled.
-    expect(await jobs.cancel(queued.id, namHa)).toMatchObject({ state: 'cancelled' });
+    expect(await jobs.cancel(queued.id, thanhSen)).toMatchObject({ state: 'cancelled' });
   });
 
   it('an inline run: aborted too, recorded as failed, and the caller is answered', async () => {
     const stopped = testJobs(database.url, [stoppedWriteJob], { concurrency: 0 });
     await stopped.jobs.start();
     const marker = `Dừng Ngay ${randomUUID().slice(0, 8)}`;
-    const inline = stopped.jobs.runNow('test-slow-write-stopped', slow(marker), namHa);
+    const inline = stopped.jobs.runNow('test-slow-write-stopped', slow(marker), thanhSen);
     const outcome = inline.then(
       () => 'done',
       (error: Error) => error.name,
@@ -242,7 +242,7 @@ describe('a job run within the request (runNow)', () => {
     const done = await jobs.runNow(
       'test-slow-write',
       { marker, rows: 3, pauseMs: 0, unitCode: '18073' },
-      namHa,
+      thanhSen,
     );
     expect(done).toMatchObject({ state: 'done', attempts: 1, result: { written: 3 } });
     expect(await persons(marker)).toBe(3);
@@ -251,9 +251,13 @@ describe('a job run within the request (runNow)', () => {
   it('throws a refusal after recording the job as failed', async () => {
     const marker = `Ngay Lỗi ${randomUUID().slice(0, 8)}`;
     await expect(
-      jobs.runNow('test-slow-write', { marker, rows: 1, pauseMs: 0, unitCode: '18073', refuse: true }, namHa),
+      jobs.runNow(
+        'test-slow-write',
+        { marker, rows: 1, pauseMs: 0, unitCode: '18073', refuse: true },
+        thanhSen,
+      ),
     ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: 'Tệp thử bị từ chối.' });
-    const [failed] = await jobs.list(namHa, { states: ['failed'] }, 1);
+    const [failed] = await jobs.list(thanhSen, { states: ['failed'] }, 1);
     expect(failed).toMatchObject({ error: 'Tệp thử bị từ chối.' });
   });
 });

@@ -35,7 +35,7 @@ const bigList = (rows: number, family: string) =>
     ),
   ].join('\r\n');
 
-async function importFile(content: string, fileName: string, username = 'xa.18077') {
+async function importFile(content: string, fileName: string, username = 'xa.18652') {
   const body = await graphqlUpload(
     stack.gateway.url,
     `mutation ($file: Upload!) { importPersons(file: $file) { ${JOB_FIELDS} } }`,
@@ -56,7 +56,7 @@ const jobOf = async (id: string, username: string) =>
 async function follow(id: string, until: (job: any) => boolean, seen: any[] = []) {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const answer = await jobOf(id, 'xa.18077');
+    const answer = await jobOf(id, 'xa.18652');
     expect(answer.errors).toBeUndefined();
     const job = answer.data!.job;
     seen.push(job);
@@ -82,8 +82,8 @@ describe('the person import as a job, through the gateway', () => {
     const job = await importFile(bigList(rows, 'Khúc'), 'danh-sach-lon.csv');
     expect(job).toMatchObject({
       kind: 'person-import',
-      ownerName: 'xa.18077',
-      unitCode: '18077',
+      ownerName: 'xa.18652',
+      unitCode: '18652',
       personImport: null,
     });
     expect(['QUEUED', 'RUNNING']).toContain(job.state);
@@ -133,14 +133,14 @@ describe('the person import as a job, through the gateway', () => {
       stack.gateway.url,
       '{ jobs(filter: { kinds: ["person-import"], states: [DONE] }, first: 50) { id } }',
       {
-        token: await tokenFor('xa.18077'),
+        token: await tokenFor('xa.18652'),
       },
     );
     expect(mine.data!.jobs.map((listed: { id: string }) => listed.id)).toContain(job.id);
   }, 180_000);
 
   it('cancels a running import through the gateway: nothing is written, and the report is not kept', async () => {
-    const token = await tokenFor('xa.18077');
+    const token = await tokenFor('xa.18652');
     // Good rows and a refused one: a cancel must keep neither persons nor the report of refused rows.
     const [header, ...rows] = bigList(30_000, 'Hủy').split('\r\n');
     const content = [header, 'Hủy Văn Sai;ngày xưa;Nam;Thôn 1', ...rows].join('\r\n');
@@ -179,7 +179,7 @@ describe('the person import as a job, through the gateway', () => {
     expect(Number(reports[0]!.count)).toBe(0);
     // A cancel stays a cancel: the queue does not run it again.
     await sleep(2_000);
-    const after = await jobOf(job.id, 'xa.18077');
+    const after = await jobOf(job.id, 'xa.18652');
     expect(after.data!.job).toMatchObject({ state: 'CANCELLED', personImport: null });
     expect(await persons('Hủy')).toBe(0);
   }, 120_000);
@@ -192,7 +192,7 @@ describe('the person import as a job, through the gateway', () => {
     expect(job).toMatchObject({ state: 'DONE', personImport: { rows: 2, created: 1, rejected: 1 } });
     const url = new URL(job.personImport.reportUrl, stack.gateway.url);
     expect(url.pathname).toMatch(/^\/files\/registry\/[0-9a-f-]{36}$/);
-    const owner = await fetch(url, { headers: { authorization: `Bearer ${await tokenFor('xa.18077')}` } });
+    const owner = await fetch(url, { headers: { authorization: `Bearer ${await tokenFor('xa.18652')}` } });
     expect(owner.status).toBe(200);
     expect((await owner.arrayBuffer()).byteLength).toBeGreaterThan(1000);
     const stranger = await fetch(url, { headers: { authorization: `Bearer ${await tokenFor('xa.18073')}` } });

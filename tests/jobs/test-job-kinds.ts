@@ -31,8 +31,10 @@ export const slowWriteJob = defineJobKind<SlowWritePayload, { written: number }>
     if (payload.refuse) throw badInput('file', 'Tệp thử bị từ chối.');
     for (let row = 1; row <= payload.rows; row++) {
       await client.query(
-        `insert into registry.persons (id, full_name, name_folded, birth_year, gender, residence_unit_code, status, created_at, updated_at)
-         values (gen_random_uuid(), $1, lower($1), 1950, 'male', $2, 'living', now(), now())`,
+        // The commune of that code in force today (codes were reused by the 1 July 2025 reform).
+        `insert into registry.persons (id, full_name, name_folded, birth_year, gender, residence_unit_id, status, created_at, updated_at)
+         values (gen_random_uuid(), $1, lower($1), 1950, 'male',
+                 (select id from registry.administrative_units where code = $2 and valid_to is null), 'living', now(), now())`,
         [`${payload.marker} ${row}`, payload.unitCode],
       );
       progress({ phase: 'writing', done: row, total: payload.rows });

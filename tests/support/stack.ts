@@ -69,7 +69,7 @@ export async function startStack(): Promise<Stack> {
 
 export type SeededSubgraph = { database: TestDatabase; subgraph: RunningSubgraph; stop(): Promise<void> };
 
-/** One subgraph in this process, on its own database with the demo data (15 persons per demo commune). */
+/** One subgraph in this process, on its own database with the demo data (15 persons per old demo commune, carried across the reform). */
 export async function startSeededSubgraph<TContext extends BaseContext>(
   definition: SubgraphDefinition<TContext>,
   hooks: { onQuery?: (sql: string) => void } = {},
@@ -111,6 +111,17 @@ export async function sqlRows(
     await client.end();
   }
 }
+
+/**
+ * SQL: the id of the unit with the GSO code in `parameter` (`$1`) in force today. Codes were reused by the
+ * 1 July 2025 reform (18073 was Phường Nam Hà, is Phường Thành Sen), so a test names the version it means.
+ */
+export const currentUnitId = (parameter: string): string =>
+  `(select id from registry.administrative_units where code = ${parameter} and valid_to is null)`;
+
+/** SQL: the id of the unit with the GSO code in `parameter` that ended on 30 June 2025 (before the reform). */
+export const formerUnitId = (parameter: string): string =>
+  `(select id from registry.administrative_units where code = ${parameter} and valid_to = '2025-06-30')`;
 
 const tokens = new Map<string, Promise<string>>();
 

@@ -1,43 +1,95 @@
 import { randomUUID } from 'node:crypto';
 import { currentMonth } from '@ansinh/common';
-import { foldText } from '@ansinh/registry';
+import { carryAcrossReform, foldText, formatImportReport, loadNationalUnits } from '@ansinh/registry';
 import pg from 'pg';
-import { DEMO_COMMUNES, DEMO_UNITS, type DemoUnit } from './demo-units.ts';
+import { DEMO_COMMUNES, DEMO_CURRENT_COMMUNES, DEMO_REFORM_DATE } from './demo-units.ts';
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô'];
 const MIDDLE_MALE = ['Văn', 'Đức', 'Hữu', 'Công', 'Quang', 'Xuân'];
 const MIDDLE_FEMALE = ['Thị', 'Thị', 'Ngọc', 'Thu', 'Minh', 'Thanh'];
 const GIVEN_MALE = ['An', 'Bình', 'Cường', 'Dũng', 'Hùng', 'Long', 'Nam', 'Sơn', 'Tuấn', 'Thắng'];
 const GIVEN_FEMALE = ['Hoa', 'Lan', 'Mai', 'Hương', 'Hằng', 'Liên', 'Nga', 'Thảo', 'Yến', 'Vân'];
-/** Decree 20/2021 groups with their coefficient × 100, in the proportions a commune typically has. */
-const GROUPS: readonly [string, number][] = [
-  ['5.5.a', 150],
-  ['5.5.a', 200],
-  ['5.6', 200],
-  ['5.6', 150],
-  ['5.6', 250],
-  ['5.1', 150],
-  ['5.4', 100],
-  ['5.5.d', 300],
-];
+/**
+ * Decree 20/2021 groups with their coefficient × 100 (domain guide §3) that a person of this age can
+ * hold, in the proportions a commune typically has: children (5.1 without support: 2.5 under 4, 1.5
+ * from 4; 5.6 disability of a child: 2.5 especially severe, 2.0 severe), young people of 16 to 22 in
+ * school (5.2: 1.5), adults (5.6: 2.0 / 1.5; 5.4 single poor parent: 1.0) and the elderly (5.5.a poor
+ * with no one to support them: 1.5 from 60, 2.0 from 80; 5.5.d cared for in the community: 3.0; 5.6
+ * disability of an elderly person: 2.5 / 2.0). 5.5.b and 5.5.c stopped on 1 July 2025, so no active
+ * entitlement of today is in them.
+ */
+function groupsForAge(age: number): readonly (readonly [string, number])[] {
+  if (age < 4)
+    return [
+      ['5.1', 250],
+      ['5.6', 250],
+    ];
+  if (age < 16)
+    return [
+      ['5.1', 150],
+      ['5.1', 150],
+      ['5.6', 250],
+      ['5.6', 200],
+    ];
+  if (age < 22)
+    return [
+      ['5.2', 150],
+      ['5.6', 200],
+    ];
+  if (age < 60)
+    return [
+      ['5.6', 200],
+      ['5.6', 150],
+      ['5.4', 100],
+    ];
+  if (age < 80)
+    return [
+      ['5.5.a', 150],
+      ['5.5.a', 150],
+      ['5.6', 250],
+      ['5.5.d', 300],
+    ];
+  return [
+    ['5.5.a', 200],
+    ['5.5.a', 200],
+    ['5.6', 250],
+    ['5.5.d', 300],
+  ];
+}
+
+/**
+ * The groups open to the person both when the entitlement started and today (an entitlement still
+ * active must fit the person's age now too: a child who has turned 16 is no longer in 5.1).
+ */
+function groupsForAges(ageAtStart: number, ageNow: number): readonly (readonly [string, number])[] {
+  const now = groupsForAge(ageNow);
+  return groupsForAge(ageAtStart).filter(([group, coefficient]) =>
+    now.some(([other, otherCoefficient]) => other === group && otherCoefficient === coefficient),
+  );
+}
 const CHANNELS = ['cash', 'cash', 'bank', 'e_wallet', 'mobile_money'] as const;
 
-export type DemoSummary = { units: number; persons: number; entitlements: number; paymentLines: number };
+export type DemoSummary = {
+  /** Administrative units loaded from the national lists (0: they were there already). */
+  units: number;
+  persons: number;
+  entitlements: number;
+  /** Payment lines before the reform (old communes) and since (the current communes). */
+  paymentLines: number;
+  /** Persons the reform carried to the successor of their old commune. */
+  carried: number;
+  /** Persons of a split commune waiting in the reform review queue. */
+  inReview: number;
+};
 
-function unitPaths(units: readonly DemoUnit[]): Map<string, string> {
-  const byCode = new Map(units.map((unit) => [unit.code, unit]));
-  const paths = new Map<string, string>();
-  const pathOf = (code: string): string => {
-    const known = paths.get(code);
-    if (known) return known;
-    const unit = byCode.get(code)!;
-    const path = unit.parentCode ? `${pathOf(unit.parentCode)}.${code}` : code;
-    paths.set(code, path);
-    return path;
-  };
-  for (const unit of units) pathOf(unit.code);
-  return paths;
-}
+const NOTHING: DemoSummary = {
+  units: 0,
+  persons: 0,
+  entitlements: 0,
+  paymentLines: 0,
+  carried: 0,
+  inReview: 0,
+};
 
 /** Months before `month` (YYYY-MM), counting back. */
 function monthsBack(month: string, count: number): string {
@@ -46,50 +98,67 @@ function monthsBack(month: string, count: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+/** The last month before the reform (`2025-06` for 1 July 2025): the demo's records were made up to it. */
+const LAST_MONTH_BEFORE_REFORM = monthsBack(DEMO_REFORM_DATE.slice(0, 7), 1);
+
 /**
- * Loads Hà Tĩnh's demo units, persons, entitlements and two months of payment lines, written by
- * each owner's tables. Deterministic (the same persons every time) and idempotent: a database that
- * already has the demo province is left alone.
+ * Today's Hà Tĩnh with a past: loads the country's units (the national lists, when they are not there
+ * yet), then the demo persons, entitlements and two months of payment lines into the old communes
+ * (DEMO_COMMUNES) as they stood before the 1 July 2025 reform, each record referring to the commune's
+ * pre-reform version (its unit id: the codes were reused after the reform), written by each owner's
+ * tables; then carries them across the reform with the reform tool (persons of the split 18082 Đại
+ * Nài wait in the review queue), and adds the last two months of payment lines, paid by the current
+ * communes. All in one transaction. Deterministic (the same persons every time) and idempotent: a
+ * database that already has persons is left alone.
  */
 export async function seedDemoData(
   databaseUrl: string,
   options: { personsPerCommune?: number; now?: Date } = {},
 ): Promise<DemoSummary> {
   const personsPerCommune = options.personsPerCommune ?? 25;
-  const month = currentMonth(options.now ?? new Date());
+  const now = currentMonth(options.now ?? new Date());
+  const month = now < LAST_MONTH_BEFORE_REFORM ? now : LAST_MONTH_BEFORE_REFORM;
+  const dayBefore = new Date(Date.parse(`${DEMO_REFORM_DATE}T00:00:00Z`) - 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const units = await ensureNationalUnits(databaseUrl, dayBefore);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const existing = await client.query(`select 1 from registry.administrative_units where code = '42'`);
-    if (existing.rowCount) return { units: 0, persons: 0, entitlements: 0, paymentLines: 0 };
-    await client.query('begin');
-    const paths = unitPaths(DEMO_UNITS);
-    for (const unit of DEMO_UNITS) {
-      await client.query(
-        `insert into registry.administrative_units (id, code, name, full_name, level, kind, parent_code, path, valid_from, valid_to)
-         values ($1, $2, $3, $4, $5, $6, $7, $8::ltree, null, null)`,
-        [
-          randomUUID(),
-          unit.code,
-          unit.name,
-          unit.fullName,
-          unit.level,
-          unit.kind,
-          unit.parentCode,
-          paths.get(unit.code),
-        ],
+    // The version of each old commune in force on the eve of the reform.
+    const { rows: communeRows } = await client.query<{ code: string; id: string }>(
+      `select code, id from registry.administrative_units
+        where code = any($1::text[]) and level = 'commune'
+          and (valid_from is null or valid_from <= $2::date) and (valid_to is null or valid_to >= $2::date)`,
+      [DEMO_COMMUNES, dayBefore],
+    );
+    const unitIdOf = new Map(communeRows.map((row) => [row.code, row.id]));
+    const missing = DEMO_COMMUNES.filter((code) => !unitIdOf.has(code));
+    if (missing.length) {
+      throw new Error(
+        `Demo data needs the administrative units first (the national lists): no commune ${missing.join(', ')} in force on ${dayBefore}.`,
       );
     }
+    // After the reform the demo persons live in the current communes: any person means the demo is there.
+    const existing = await client.query('select 1 from registry.persons limit 1');
+    if (existing.rowCount) return { ...NOTHING, units };
+    await client.query('begin');
     let persons = 0;
     let entitlements = 0;
     let paymentLines = 0;
     let serial = 0;
+    const beneficiaries: { serial: number; entitlementId: string; coefficient: number }[] = [];
     for (const communeCode of DEMO_COMMUNES) {
+      const unitId = unitIdOf.get(communeCode)!;
       for (let index = 0; index < personsPerCommune; index += 1) {
         serial += 1;
         const female = serial % 2 === 0;
         const elderly = serial % 3 !== 0;
-        const birthYear = elderly ? 1935 + (serial % 25) : 2008 + (serial % 10);
+        const birthYear = elderly
+          ? 1935 + (serial % 25)
+          : serial % 2
+            ? 2010 + (serial % 9)
+            : 1970 + (serial % 25);
         const name = [
           FAMILY[serial % FAMILY.length],
           (female ? MIDDLE_FEMALE : MIDDLE_MALE)[serial % 6],
@@ -103,7 +172,7 @@ export async function seedDemoData(
           : `${birthYear}-${String((serial % 12) + 1).padStart(2, '0')}-${String((serial % 28) + 1).padStart(2, '0')}`;
         const personId = randomUUID();
         await client.query(
-          `insert into registry.persons (id, full_name, name_folded, birth_year, birth_date, gender, citizen_id, residence_unit_code, address, status, created_at, updated_at)
+          `insert into registry.persons (id, full_name, name_folded, birth_year, birth_date, gender, citizen_id, residence_unit_id, address, status, created_at, updated_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'living', now(), now())`,
           [
             personId,
@@ -113,22 +182,29 @@ export async function seedDemoData(
             birthDate,
             female ? 'female' : 'male',
             serial % 7 === 0 ? null : citizenId,
-            communeCode,
+            unitId,
             `Thôn ${(serial % 9) + 1}`,
           ],
         );
         persons += 1;
         if (serial % 6 === 5) continue; // registered, not (yet) a beneficiary
-        const [group, coefficient] = GROUPS[serial % GROUPS.length]!;
         const startMonth = monthsBack(month, 3 + (serial % 30));
+        // A group the person's age allows when the entitlement started and still allows today
+        // (no child in an elderly group); ages by year, as for a person known by birth year only.
+        const groups = groupsForAges(
+          Number(startMonth.slice(0, 4)) - birthYear,
+          Number(now.slice(0, 4)) - birthYear,
+        );
+        if (!groups.length) continue; // crossed an age band since: not a beneficiary in the demo
+        const [group, coefficient] = groups[serial % groups.length]!;
         const entitlementId = randomUUID();
         await client.query(
-          `insert into approvals.entitlements (id, person_id, unit_code, policy_group, coefficient_hundredths, start_month, end_month, decision_number, decision_date, status, created_at)
+          `insert into approvals.entitlements (id, person_id, unit_id, policy_group, coefficient_hundredths, start_month, end_month, decision_number, decision_date, status, created_at)
            values ($1, $2, $3, $4, $5, $6, null, $7, $8, 'active', now())`,
           [
             entitlementId,
             personId,
-            communeCode,
+            unitId,
             group,
             coefficient,
             startMonth,
@@ -137,13 +213,15 @@ export async function seedDemoData(
           ],
         );
         entitlements += 1;
+        beneficiaries.push({ serial, entitlementId, coefficient });
+        // The last two months before the reform, paid by the old commune.
         for (const [offset, status] of [
           [1, 'paid'],
-          [0, serial % 4 === 0 ? 'unpaid' : serial % 4 === 1 ? 'pending' : 'paid'],
+          [0, serial % 4 === 0 ? 'unpaid' : 'paid'],
         ] as const) {
           const lineMonth = monthsBack(month, offset);
           await client.query(
-            `insert into payments.payment_lines (id, person_id, entitlement_id, unit_code, month, amount, arrears, channel, status, paid_on, reference, created_at)
+            `insert into payments.payment_lines (id, person_id, entitlement_id, unit_id, month, amount, arrears, channel, status, paid_on, reference, created_at)
              -- The amount by the approvals money rule (its SQL functions), not a copied constant.
              values ($1, $2, $3, $4, $5::text,
                      (select approvals.monthly_amount(level.amount, $6::int) from approvals.standard_level_for('42', $5::text) level (amount)),
@@ -152,7 +230,7 @@ export async function seedDemoData(
               randomUUID(),
               personId,
               entitlementId,
-              communeCode,
+              unitId,
               lineMonth,
               coefficient,
               CHANNELS[serial % CHANNELS.length],
@@ -164,12 +242,97 @@ export async function seedDemoData(
         }
       }
     }
+    // The reform tool carries them across (in this transaction): whole merges move, the split waits.
+    // (A demo dated before the reform stays in the old structure.)
+    const afterReform = now >= DEMO_REFORM_DATE.slice(0, 7);
+    const reform = afterReform
+      ? await carryAcrossReform(client, {
+          on: DEMO_REFORM_DATE,
+          today: options.now ? vietnamDay(options.now) : undefined,
+        })
+      : undefined;
+    if (afterReform) {
+      // Since the reform the current commune pays the entitlements it took over (the split's wait for assignment).
+      const { rows: carried } = await client.query<{ id: string; unit_id: string }>(
+        `select e.id, e.unit_id from approvals.entitlements e join registry.administrative_units u on u.id = e.unit_id
+          where e.id = any($1::uuid[]) and e.status = 'active' and u.valid_to is null`,
+        [beneficiaries.map((beneficiary) => beneficiary.entitlementId)],
+      );
+      const currentUnitOf = new Map(carried.map((row) => [row.id, row.unit_id]));
+      for (const { serial: personSerial, entitlementId, coefficient } of beneficiaries) {
+        const unitId = currentUnitOf.get(entitlementId);
+        if (!unitId) continue;
+        for (const [offset, status] of [
+          [1, 'paid'],
+          [0, personSerial % 4 === 0 ? 'unpaid' : personSerial % 4 === 1 ? 'pending' : 'paid'],
+        ] as const) {
+          const lineMonth = monthsBack(now, offset);
+          if (lineMonth < DEMO_REFORM_DATE.slice(0, 7)) continue;
+          await client.query(
+            `insert into payments.payment_lines (id, person_id, entitlement_id, unit_id, month, amount, arrears, channel, status, paid_on, reference, created_at)
+             select $1, e.person_id, e.id, $3, $4::text,
+                    (select approvals.monthly_amount(level.amount, $5::int) from approvals.standard_level_for('42', $4::text) level (amount)),
+                    0, $6, $7, $8, null, now()
+               from approvals.entitlements e where e.id = $2`,
+            [
+              randomUUID(),
+              entitlementId,
+              unitId,
+              lineMonth,
+              coefficient,
+              CHANNELS[personSerial % CHANNELS.length],
+              status,
+              status === 'paid' ? `${lineMonth}-10` : null,
+            ],
+          );
+          paymentLines += 1;
+        }
+      }
+    }
     await client.query('commit');
-    return { units: DEMO_UNITS.length, persons, entitlements, paymentLines };
+    return {
+      units,
+      persons,
+      entitlements,
+      paymentLines,
+      carried: reform?.totals.persons ?? 0,
+      inReview: reform?.totals.queued ?? 0,
+    };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {
     await client.end();
   }
+}
+
+/** `yyyy-mm-dd` of `date` in Vietnam (UTC+7, no daylight saving). */
+function vietnamDay(date: Date): string {
+  return new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Loads the country's units (both national lists and the merge map) unless the demo's units are
+ * already there: the old communes in force on `dayBefore` and the current communes of the demo.
+ * Returns the number of units added (0: nothing to do).
+ */
+export async function ensureNationalUnits(databaseUrl: string, dayBefore: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let present: boolean;
+  try {
+    const { rows } = await client.query<{ old: number; current: number }>(
+      `select count(*) filter (where code = any($1::text[]) and valid_to = $2::date)::int as old,
+              count(*) filter (where code = any($3::text[]) and valid_to is null and valid_from is not null)::int as current
+         from registry.administrative_units where level = 'commune'`,
+      [DEMO_COMMUNES, dayBefore, DEMO_CURRENT_COMMUNES.map((commune) => commune.code)],
+    );
+    present = rows[0]!.old === DEMO_COMMUNES.length && rows[0]!.current === DEMO_CURRENT_COMMUNES.length;
+  } finally {
+    await client.end();
+  }
+  if (present) return 0;
+  const report = await loadNationalUnits(databaseUrl);
+  if (!report.ok) throw new Error(formatImportReport(report));
+  return report.inserted;
 }

@@ -1,109 +1,59 @@
 /**
- * Hà Tĩnh (GSO 42) as it stood before the 1 July 2025 reform, for demo data: the province, its
- * district-level units and every commune of three districts (436 Thành phố Hà Tĩnh, 437 Thị xã Hồng
- * Lĩnh, 440 Huyện Đức Thọ), with the GSO codes, names and kinds of the national list
- * (`units-before-2025-07-01.csv`, see ../shared/data/admin-units/README.md; facts only).
+ * The units of the demo, as facts of the national lists (`units-before-2025-07-01.csv`,
+ * `units-from-2025-07-01.csv` and `merges-2025-07-01.json`; see the NOTICE beside the lists). The
+ * units themselves come from the national load (`loadNationalUnits`); this module only names the
+ * old communes of Hà Tĩnh (42) that get demo persons with pre-reform records, and where the reform
+ * of 1 July 2025 sent them, so that tests and `npm start` can say what each demo account shows.
  */
-export type DemoUnit = {
+export type DemoOldCommune = {
+  /** GSO code until 30 June 2025 (some are reused by a new commune of other territory). */
   code: string;
-  name: string;
   fullName: string;
-  level: 'province' | 'district' | 'commune';
-  kind: string;
-  parentCode: string | null;
+  /** The district it lay in (districts ended on 30 June 2025). */
+  districtCode: string;
+  /** The new communes it went to on 1 July 2025: one (merged whole) or several (split). */
+  successorCodes: readonly string[];
 };
 
-const district = (code: string, name: string, kind: string): DemoUnit => ({
-  code,
-  name,
-  fullName: `${kind} ${name}`,
-  level: 'district',
-  kind,
-  parentCode: '42',
-});
-const commune = (code: string, name: string, kind: string, parentCode: string): DemoUnit => ({
-  code,
-  name,
-  fullName: `${kind} ${name}`,
-  level: 'commune',
-  kind,
-  parentCode,
-});
+/** The current communes (from 1 July 2025) that received the demo persons. */
+export type DemoCurrentCommune = { code: string; fullName: string };
 
-export const DEMO_UNITS: readonly DemoUnit[] = [
-  {
-    code: '42',
-    name: 'Hà Tĩnh',
-    fullName: 'Tỉnh Hà Tĩnh',
-    level: 'province',
-    kind: 'Tỉnh',
-    parentCode: null,
-  },
-  district('436', 'Hà Tĩnh', 'Thành phố'),
-  district('437', 'Hồng Lĩnh', 'Thị xã'),
-  district('439', 'Hương Sơn', 'Huyện'),
-  district('440', 'Đức Thọ', 'Huyện'),
-  district('441', 'Vũ Quang', 'Huyện'),
-  district('442', 'Nghi Xuân', 'Huyện'),
-  district('443', 'Can Lộc', 'Huyện'),
-  district('444', 'Hương Khê', 'Huyện'),
-  district('445', 'Thạch Hà', 'Huyện'),
-  district('446', 'Cẩm Xuyên', 'Huyện'),
-  district('447', 'Kỳ Anh', 'Huyện'),
-  district('449', 'Kỳ Anh', 'Thị xã'),
-  // Thành phố Hà Tĩnh: all 27 communes
-  commune('18073', 'Nam Hà', 'Phường', '436'),
-  commune('18077', 'Bắc Hà', 'Phường', '436'),
-  commune('18079', 'Tân Giang', 'Phường', '436'),
-  commune('18082', 'Đại Nài', 'Phường', '436'),
-  commune('18085', 'Hà Huy Tập', 'Phường', '436'),
-  commune('18088', 'Thạch Trung', 'Phường', '436'),
-  commune('18091', 'Thạch Quý', 'Phường', '436'),
-  commune('18094', 'Trần Phú', 'Phường', '436'),
-  commune('18097', 'Văn Yên', 'Phường', '436'),
-  commune('18100', 'Thạch Hạ', 'Phường', '436'),
-  commune('18103', 'Đồng Môn', 'Phường', '436'),
-  commune('18109', 'Thạch Hưng', 'Phường', '436'),
-  commune('18112', 'Thạch Bình', 'Xã', '436'),
-  commune('18571', 'Thạch Hải', 'Xã', '436'),
-  commune('18595', 'Đỉnh Bàn', 'Xã', '436'),
-  commune('18598', 'Hộ Độ', 'Xã', '436'),
-  commune('18604', 'Thạch Khê', 'Xã', '436'),
-  commune('18619', 'Thạch Trị', 'Xã', '436'),
-  commune('18622', 'Thạch Lạc', 'Xã', '436'),
-  commune('18628', 'Tượng Sơn', 'Xã', '436'),
-  commune('18631', 'Thạch Văn', 'Xã', '436'),
-  commune('18637', 'Thạch Thắng', 'Xã', '436'),
-  commune('18643', 'Thạch Đài', 'Xã', '436'),
-  commune('18649', 'Thạch Hội', 'Xã', '436'),
-  commune('18652', 'Tân Lâm Hương', 'Xã', '436'),
-  commune('18685', 'Cẩm Bình', 'Xã', '436'),
-  commune('18691', 'Cẩm Vịnh', 'Xã', '436'),
-  // Thị xã Hồng Lĩnh: all 6 communes
-  commune('18115', 'Bắc Hồng', 'Phường', '437'),
-  commune('18118', 'Nam Hồng', 'Phường', '437'),
-  commune('18121', 'Trung Lương', 'Phường', '437'),
-  commune('18124', 'Đức Thuận', 'Phường', '437'),
-  commune('18127', 'Đậu Liêu', 'Phường', '437'),
-  commune('18130', 'Thuận Lộc', 'Xã', '437'),
-  // Huyện Đức Thọ: all 16 communes
-  commune('18229', 'Đức Thọ', 'Thị trấn', '440'),
-  commune('18235', 'Quang Vĩnh', 'Xã', '440'),
-  commune('18241', 'Tùng Châu', 'Xã', '440'),
-  commune('18244', 'Trường Sơn', 'Xã', '440'),
-  commune('18247', 'Liên Minh', 'Xã', '440'),
-  commune('18253', 'Yên Hồ', 'Xã', '440'),
-  commune('18259', 'Tùng Ảnh', 'Xã', '440'),
-  commune('18262', 'Bùi La Nhân', 'Xã', '440'),
-  commune('18274', 'Thanh Bình Thịnh', 'Xã', '440'),
-  commune('18277', 'Lâm Trung Thủy', 'Xã', '440'),
-  commune('18280', 'Hòa Lạc', 'Xã', '440'),
-  commune('18283', 'Tân Dân', 'Xã', '440'),
-  commune('18298', 'An Dũng', 'Xã', '440'),
-  commune('18304', 'Đức Đồng', 'Xã', '440'),
-  commune('18307', 'Đức Lạng', 'Xã', '440'),
-  commune('18310', 'Tân Hương', 'Xã', '440'),
+export const DEMO_PROVINCE = { code: '42', fullName: 'Tỉnh Hà Tĩnh' } as const;
+
+/** Districts of the demo communes, which ended on 30 June 2025. */
+export const DEMO_FORMER_DISTRICTS = [
+  { code: '436', fullName: 'Thành phố Hà Tĩnh' },
+  { code: '437', fullName: 'Thị xã Hồng Lĩnh' },
+  { code: '440', fullName: 'Huyện Đức Thọ' },
+] as const;
+
+export const DEMO_OLD_COMMUNES: readonly DemoOldCommune[] = [
+  // Thành phố Hà Tĩnh (436)
+  { code: '18073', fullName: 'Phường Nam Hà', districtCode: '436', successorCodes: ['18073'] },
+  { code: '18077', fullName: 'Phường Bắc Hà', districtCode: '436', successorCodes: ['18073'] },
+  // Split: part to Phường Thành Sen, part to Phường Hà Huy Tập; its people wait in the review queue.
+  { code: '18082', fullName: 'Phường Đại Nài', districtCode: '436', successorCodes: ['18073', '18652'] },
+  { code: '18652', fullName: 'Xã Tân Lâm Hương', districtCode: '436', successorCodes: ['18652'] },
+  // Thị xã Hồng Lĩnh (437)
+  { code: '18115', fullName: 'Phường Bắc Hồng', districtCode: '437', successorCodes: ['18115'] },
+  // Huyện Đức Thọ (440)
+  { code: '18229', fullName: 'Thị trấn Đức Thọ', districtCode: '440', successorCodes: ['18229'] },
+  { code: '18235', fullName: 'Xã Quang Vĩnh', districtCode: '440', successorCodes: ['18262'] },
 ];
 
-/** Communes that get demo persons: the four communes with demo accounts. */
-export const DEMO_COMMUNES = ['18073', '18077', '18229', '18235'] as const;
+export const DEMO_CURRENT_COMMUNES: readonly DemoCurrentCommune[] = [
+  { code: '18073', fullName: 'Phường Thành Sen' },
+  { code: '18652', fullName: 'Phường Hà Huy Tập' },
+  { code: '18115', fullName: 'Phường Bắc Hồng Lĩnh' },
+  { code: '18229', fullName: 'Xã Đức Thọ' },
+  { code: '18262', fullName: 'Xã Đức Quang' },
+];
+
+/** Old communes (before 1 July 2025) that get demo persons. */
+export const DEMO_COMMUNES: readonly string[] = DEMO_OLD_COMMUNES.map((commune) => commune.code);
+
+/** The old commune split across several new ones (its people sit in the reform review queue). */
+export const DEMO_SPLIT_COMMUNE = '18082';
+
+/** The reform the demo carries its persons across. */
+export const DEMO_REFORM_DATE = '2025-07-01';

@@ -1,6 +1,8 @@
 /**
  * Demo accounts of the dev realm (infra/keycloak/realm-ansinh.json); realm.test.ts keeps the two in
- * step. Each account acts for one administrative unit of Hà Tĩnh (see ../demo/demo-units.ts).
+ * step. Each account acts for one administrative unit of Hà Tĩnh as it stands today (two tiers since
+ * 1 July 2025: the province and its communes), plus one former district that only reads its own
+ * pre-reform records (see ../demo/demo-units.ts for the old communes behind each current one).
  * Local demo only: the password is public.
  */
 export const DEMO_PASSWORD = 'Ansinh@2026';
@@ -17,6 +19,8 @@ export type DemoUser = {
   roles: readonly string[];
   /** firstName + ' ' + lastName in the realm. */
   displayName: string;
+  /** What the account shows in the demo (`npm start` prints it). */
+  shows: string;
 };
 
 export const DEMO_USERS: readonly DemoUser[] = [
@@ -26,48 +30,54 @@ export const DEMO_USERS: readonly DemoUser[] = [
     unitLevel: 'province',
     roles: ['approver', 'analyst', 'auditor', 'admin'],
     displayName: 'Sở Y tế Hà Tĩnh',
+    shows: 'the whole province, every era; assigns the split 18082 Đại Nài',
   },
+  // Current communes (since 1 July 2025 the commune chairman decides: each commune receives, approves and pays).
+  {
+    // A reused code: old 18073 Phường Nam Hà merged whole into the new 18073, with 18077 Bắc Hà and others,
+    // and part of the split old 18082 Đại Nài.
+    username: 'xa.18073',
+    unitCode: '18073',
+    unitLevel: 'commune',
+    roles: ['officer', 'approver', 'payer'],
+    displayName: 'Phường Thành Sen',
+    shows: 'old 18073 Nam Hà, 18077 Bắc Hà… whole; part of split 18082',
+  },
+  {
+    // The other part of the split old 18082 Đại Nài, and old 18652 Xã Tân Lâm Hương (a reused code).
+    username: 'xa.18652',
+    unitCode: '18652',
+    unitLevel: 'commune',
+    roles: ['officer', 'approver', 'payer'],
+    displayName: 'Phường Hà Huy Tập',
+    shows: 'old 18652 Tân Lâm Hương… whole; part of split 18082',
+  },
+  {
+    // A reused code: old 18229 Thị trấn Đức Thọ merged whole into the new 18229, with three communes.
+    username: 'xa.18229',
+    unitCode: '18229',
+    unitLevel: 'commune',
+    roles: ['officer', 'approver', 'payer'],
+    displayName: 'Xã Đức Thọ',
+    shows: 'old 18229 Thị trấn Đức Thọ (same code, other land)…',
+  },
+  {
+    // Took old 18235 Xã Quang Vĩnh (abolished), 18253 Yên Hồ and 18262 Bùi La Nhân.
+    username: 'xa.18262',
+    unitCode: '18262',
+    unitLevel: 'commune',
+    roles: ['officer', 'approver', 'payer'],
+    displayName: 'Xã Đức Quang',
+    shows: 'old 18235 Quang Vĩnh (abolished), 18262 Bùi La Nhân…',
+  },
+  // A former district (ended 30 June 2025): its account reads its own pre-reform records and writes nothing.
   {
     username: 'huyen.436',
     unitCode: '436',
     unitLevel: 'district',
-    roles: ['approver', 'payer', 'analyst'],
+    roles: ['analyst', 'auditor'],
     displayName: 'Thành phố Hà Tĩnh',
-  },
-  {
-    username: 'huyen.440',
-    unitCode: '440',
-    unitLevel: 'district',
-    roles: ['approver', 'payer', 'analyst'],
-    displayName: 'Huyện Đức Thọ',
-  },
-  {
-    username: 'xa.18073',
-    unitCode: '18073',
-    unitLevel: 'commune',
-    roles: ['officer', 'payer'],
-    displayName: 'Phường Nam Hà',
-  },
-  {
-    username: 'xa.18077',
-    unitCode: '18077',
-    unitLevel: 'commune',
-    roles: ['officer', 'payer'],
-    displayName: 'Phường Bắc Hà',
-  },
-  {
-    username: 'xa.18229',
-    unitCode: '18229',
-    unitLevel: 'commune',
-    roles: ['officer', 'payer'],
-    displayName: 'Thị trấn Đức Thọ',
-  },
-  {
-    username: 'xa.18235',
-    unitCode: '18235',
-    unitLevel: 'commune',
-    roles: ['officer', 'payer'],
-    displayName: 'Xã Quang Vĩnh',
+    shows: 'former district, ended 30/06/2025: reads its old records only',
   },
   // One role alone, so that what an analyst or an auditor reads can be tested without other roles on top.
   {
@@ -76,6 +86,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     unitLevel: 'province',
     roles: ['analyst'],
     displayName: 'Phân tích Hà Tĩnh',
+    shows: 'the whole province, figures only (no names, no CCCD)',
   },
   {
     username: 'kiemtoan.42',
@@ -83,6 +94,7 @@ export const DEMO_USERS: readonly DemoUser[] = [
     unitLevel: 'province',
     roles: ['auditor'],
     displayName: 'Kiểm toán Hà Tĩnh',
+    shows: 'the whole province, read-only audit',
   },
 ];
 

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import { isWriteAction, PERMISSIONS, type Action } from '@ansinh/common';
+import { DEMO_CURRENT_COMMUNES, DEMO_FORMER_DISTRICTS, DEMO_PROVINCE } from '../demo/demo-units.ts';
 import { DEMO_PASSWORD, DEMO_PROVINCE_SYSTEM_CLIENT, DEMO_USERS } from './demo-users.ts';
 
 type RealmUser = {
@@ -60,6 +62,48 @@ describe('realm-ansinh.json', () => {
       expect(user.credentials).toEqual([{ type: 'password', value: DEMO_PASSWORD, temporary: false }]);
     });
   }
+
+  it('has accounts only for units of today (the province, current communes) and one former district', () => {
+    const province = DEMO_USERS.filter((user) => user.unitLevel === 'province');
+    const communes = DEMO_USERS.filter((user) => user.unitLevel === 'commune');
+    const districts = DEMO_USERS.filter((user) => user.unitLevel === 'district');
+    expect(province.map((user) => user.unitCode)).toEqual(province.map(() => DEMO_PROVINCE.code));
+    expect(sorted(communes.map((user) => user.unitCode))).toEqual(
+      sorted(['18073', '18652', '18229', '18262']),
+    );
+    for (const user of communes)
+      expect(DEMO_CURRENT_COMMUNES.map((commune) => commune.code)).toContain(user.unitCode);
+    // Units that no longer exist: district 440, communes 18077 and 18235 (abolished on 1 July 2025).
+    for (const gone of ['huyen.440', 'xa.18077', 'xa.18235'])
+      expect(people.map((user) => user.username)).not.toContain(gone);
+    expect(districts.map((user) => user.username)).toEqual(['huyen.436']);
+    expect(DEMO_FORMER_DISTRICTS.map((district) => district.code)).toContain('436');
+  });
+
+  it('lets each current commune receive, decide and pay (the commune chairman decides since 1 July 2025)', () => {
+    for (const user of DEMO_USERS.filter((each) => each.unitLevel === 'commune'))
+      expect([user.username, sorted(user.roles)]).toEqual([user.username, ['approver', 'officer', 'payer']]);
+  });
+
+  it('gives the former district only roles that read: no role of it grants a change', () => {
+    const district = DEMO_USERS.find((user) => user.username === 'huyen.436')!;
+    const writes = (Object.keys(PERMISSIONS) as Action[]).filter(isWriteAction);
+    expect(writes).toEqual(expect.arrayContaining(['person:write', 'duplicate:decide']));
+    for (const action of writes) {
+      const granted: readonly string[] = PERMISSIONS[action];
+      expect([action, district.roles.filter((role) => granted.includes(role))]).toEqual([action, []]);
+    }
+    // It still reads its own records: persons, entitlements, payments and history.
+    for (const action of [
+      'person:read',
+      'entitlement:read',
+      'payment:read',
+      'history:read-values',
+    ] as const) {
+      const granted: readonly string[] = PERMISSIONS[action];
+      expect([action, district.roles.some((role) => granted.includes(role))]).toEqual([action, true]);
+    }
+  });
 
   it('gives the province system service account its unit and the integration role', () => {
     const account = realm.users.find(

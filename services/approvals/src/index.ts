@@ -19,3 +19,10 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
 };
 
 export { Entitlement, StandardLevel };
+export {
+  carryEntitlementsAcrossReform,
+  carryEntitlementsIfFree,
+  planEntitlementsAcrossReform,
+  startReformCarryTimer,
+  type EntitlementMoves,
+} from './reform/carry-entitlements.ts';

@@ -15,6 +15,20 @@ import { approvalsSubgraph } from '../src/index.ts';
 let seeded: SeededSubgraph;
 const statements: string[] = [];
 
+/** The unit a code names today (in force), by id. */
+async function currentUnitId(code: string): Promise<string> {
+  const [row] = await sqlRows(
+    seeded.database.url,
+    `select id from registry.v_units where code = $1 and valid_to is null and valid_from is not null`,
+    [code],
+  );
+  return row!.id;
+}
+
+/** SQL: the entitlement's paying unit is read by the current unit with the code in $1 (itself and the units merged whole into it). */
+const READ_BY_CURRENT = `unit_id in (select u.id from registry.v_units u, registry.v_units s
+  where s.code = $1 and s.valid_to is null and s.valid_from is not null and u.path <@ s.scope_paths)`;
+
 /** Persons with entitlements first, so that even the smallest batch exercises every loader. */
 async function personIds(limit: number): Promise<string[]> {
   const rows = await sqlRows(
@@ -65,7 +79,7 @@ describe('approvals subgraph on PostgreSQL', () => {
         .length,
     ).toBeGreaterThan(30);
     expect(statements.length).toBe(forTwo);
-    expect(dataStatements(statements)).toHaveLength(5); // session unit, entitlements, unit paths, money rule, history
+    expect(dataStatements(statements)).toHaveLength(5); // session unit, entitlements, paying units, money rule, history
   });
 
   it('computes the monthly amount at the standard level of the month asked for', async () => {
@@ -94,12 +108,12 @@ describe('approvals subgraph on PostgreSQL', () => {
   });
 
   it('lists only the entitlements active in the month asked for', async () => {
-    const token = await tokenFor('huyen.440');
+    const token = await tokenFor('xa.18229');
     const [row] = await sqlRows(
       seeded.database.url,
       `select count(*)::int as count from approvals.entitlements
-       where unit_code in ('18229', '18235') and status = 'active' and start_month <= $1 and (end_month is null or end_month >= $1)`,
-      [currentMonth()],
+       where ${READ_BY_CURRENT} and status = 'active' and start_month <= $2 and (end_month is null or end_month >= $2)`,
+      ['18229', currentMonth()],
     );
     const active: number = row!.count;
     const now = await graphql(
@@ -148,7 +162,7 @@ describe('approvals subgraph on PostgreSQL', () => {
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'activeInMonth' });
   });
 
-  it("answers a commune user only its own commune's entitlements", async () => {
+  it("answers a commune user only its own commune's entitlements (carried to it across the reform)", async () => {
     const token = await tokenFor('xa.18073');
     const own = await graphql(
       seeded.subgraph.url,
@@ -156,15 +170,25 @@ describe('approvals subgraph on PostgreSQL', () => {
         {
           entitlements {
             unitCode
+            unit {
+              id
+            }
           }
         }
       `,
       { token },
     );
     expect(own.errors).toBeUndefined();
+    expect(own.data!.entitlements.length).toBeGreaterThan(0);
+    // The demo's entitlements are all active: every one of the old 18073 and 18077 was carried to the
+    // new 18073 (a reused code: the unit's id tells them apart); the split 18082's wait on the old unit.
     expect(
-      new Set(own.data!.entitlements.map((entitlement: { unitCode: string }) => entitlement.unitCode)),
-    ).toEqual(new Set(['18073']));
+      new Set(
+        own.data!.entitlements.map((entitlement: { unitCode: string; unit: { id: string } }) =>
+          [entitlement.unitCode, entitlement.unit.id].join(),
+        ),
+      ),
+    ).toEqual(new Set([['18073', await currentUnitId('18073')].join()]));
     const other = await graphql(
       seeded.subgraph.url,
       `
@@ -182,7 +206,8 @@ describe('approvals subgraph on PostgreSQL', () => {
   it('keeps the history of an entitlement, answers it in scope with the values each role may read, and announces a status change', async () => {
     const [target] = await sqlRows(
       seeded.database.url,
-      `select id, policy_group from approvals.entitlements where unit_code = '18073' and status = 'active' order by id limit 1`,
+      `select id, policy_group from approvals.entitlements where unit_id = $1 and status = 'active' order by id limit 1`,
+      [await currentUnitId('18073')],
     );
     // A set-based change, as a decision would make it, by a named official.
     await sqlRows(
@@ -191,7 +216,7 @@ describe('approvals subgraph on PostgreSQL', () => {
         where id = $1 and (select set_config('ansinh.actor_name', 'huyen.436', false)) is not null`,
       [target!.id],
     );
-    const HISTORY = `query ($unit: ID) { entitlements(unitCode: $unit) { id history { entity entityId action changedBy before after } } }`;
+    const HISTORY = `query ($unit: ID) { entitlements(unitCode: $unit) { id history { entity entityId action changedBy reason before after } } }`;
     const historyOf = async (username: string) => {
       const answer = await graphql(seeded.subgraph.url, HISTORY, {
         token: await tokenFor(username),
@@ -203,9 +228,22 @@ describe('approvals subgraph on PostgreSQL', () => {
 
     const officer = await historyOf('xa.18073');
     expect(officer.answer.errors).toBeUndefined();
-    expect(officer.history.map((change: { action: string }) => change.action)).toEqual(['UPDATE', 'CREATE']);
-    const [update, creation] = officer.history;
-    expect(update).toMatchObject({ entity: 'entitlements', entityId: target!.id, changedBy: 'huyen.436' });
+    expect(officer.history.map((change: { action: string }) => change.action)).toEqual([
+      'UPDATE',
+      'UPDATE',
+      'CREATE',
+    ]);
+    const [update, reform, creation] = officer.history;
+    expect(update).toMatchObject({
+      entity: 'entitlements',
+      entityId: target!.id,
+      changedBy: 'huyen.436',
+      reason: null,
+    });
+    // The demo's entitlements were decided by the old commune, then carried across the reform.
+    expect(reform).toMatchObject({ changedBy: 'system', reason: 'reform 2025-07-01' });
+    expect(JSON.parse(reform.after).unit_id).toBe(await currentUnitId('18073'));
+    expect(JSON.parse(reform.before).unit_id).not.toBe(await currentUnitId('18073'));
     expect(creation.changedBy).toBe('system'); // the demo seed
     expect(JSON.parse(update.before)).toMatchObject({ status: 'active', policy_group: target!.policy_group });
     expect(JSON.parse(update.after)).toMatchObject({ status: 'suspended' });
@@ -222,16 +260,17 @@ describe('approvals subgraph on PostgreSQL', () => {
 
     const events = await sqlRows(
       seeded.database.url,
-      `select event_type, payload, unit_code from approvals.outbox where aggregate_type = 'entitlement' and aggregate_id = $1 order by id`,
+      `select event_type, payload, unit_id from approvals.outbox where aggregate_type = 'entitlement' and aggregate_id = $1 order by id`,
       [target!.id],
     );
     expect(events.map((event) => event.event_type)).toEqual([
       'entitlement.created',
+      'entitlement.updated', // carried across the reform
       'entitlement.updated',
       'entitlement.status-changed',
     ]);
-    expect(events[2]).toMatchObject({
-      unit_code: '18073',
+    expect(events[3]).toMatchObject({
+      unit_id: await currentUnitId('18073'),
       payload: { before: { status: 'active' }, after: { status: 'suspended' } },
     });
   });
@@ -239,15 +278,18 @@ describe('approvals subgraph on PostgreSQL', () => {
   it("answers no history of another commune's entitlements, even by the database's own rules", async () => {
     const [other] = await sqlRows(
       seeded.database.url,
-      `select id from approvals.entitlements where unit_code = '18229' limit 1`,
+      `select id from approvals.entitlements where unit_id = $1 limit 1`,
+      [await currentUnitId('18229')],
     );
     const [own] = await sqlRows(
       seeded.database.url,
-      `select id from approvals.entitlements where unit_code = '18073' limit 1`,
+      `select e.id, u.path::text as path from approvals.entitlements e join registry.v_units u on u.id = e.unit_id
+        where e.unit_id = $1 limit 1`,
+      [await currentUnitId('18073')],
     );
     // The subgraph's own login (its role, under row-level security) with a commune's scope, as a request has.
     const em = seeded.subgraph.orm.em.fork();
-    em.setSessionContext(scopeSessionContext('approvals', '42.436.18073'));
+    em.setSessionContext(scopeSessionContext('approvals', own!.path));
     const loader = createHistoryLoader(em as EntityManager, 'approvals', 'entitlement_id');
     const [theirs, ours] = await Promise.all([loader.load(other!.id), loader.load(own!.id)]);
     expect(theirs).toEqual([]);

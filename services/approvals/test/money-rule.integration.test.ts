@@ -76,16 +76,18 @@ describe('approvals.monthly_amount', () => {
 
   it('is the amount of the published view', async () => {
     // A commune of province 79 (made up here), with an entitlement active this month.
+    const communeId = randomUUID();
     await sql(
       `insert into registry.administrative_units (id, code, name, full_name, level, kind, parent_code, path) values
          ($1, '79', 'TP HCM', 'Thành phố Hồ Chí Minh', 'province', 'city', null, '79'),
          ($2, '26734', 'Bến Nghé', 'Phường Bến Nghé', 'commune', 'ward', '79', '79.26734')`,
-      [randomUUID(), randomUUID()],
+      [randomUUID(), communeId],
     );
+    await sql('select registry.refresh_unit_lineage()');
     await sql(
-      `insert into approvals.entitlements (id, person_id, unit_code, policy_group, coefficient_hundredths, start_month, decision_number, decision_date, status, created_at)
-       values ($1, $2, '26734', '5.5.a', 150, '2024-01', '1/QĐ', '2024-01-05', 'active', now())`,
-      [randomUUID(), randomUUID()],
+      `insert into approvals.entitlements (id, person_id, unit_id, policy_group, coefficient_hundredths, start_month, decision_number, decision_date, status, created_at)
+       values ($1, $2, $3, '5.5.a', 150, '2024-01', '1/QĐ', '2024-01-05', 'active', now())`,
+      [randomUUID(), randomUUID(), communeId],
     );
     const month = currentMonth();
     const [viewed] = await sql(

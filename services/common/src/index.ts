@@ -1,6 +1,6 @@
-export { Session } from './auth/session.ts';
+export { Session, type UnitScope } from './auth/session.ts';
 export { serviceTokenVerifier } from './auth/service-token-verifier.ts';
-export { PERMISSIONS, rolesAllow, type Action } from './auth/permissions.ts';
+export { PERMISSIONS, isWriteAction, rolesAllow, type Action } from './auth/permissions.ts';
 export { pathCovers } from './auth/unit-path.ts';
 export {
   TokenVerifier,
@@ -31,7 +31,7 @@ export {
   subgraphOrmConfig,
   type SubgraphOrmOptions,
 } from './db/orm.ts';
-export { createUnitPathLoader, unitPathOf } from './db/unit-scope.ts';
+export { createUnitLoader, unitScopeOf, type ScopedUnit } from './db/unit-scope.ts';
 export { arrayLiteral } from './db/array-literal.ts';
 export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
 export {
@@ -81,16 +81,23 @@ export {
   SCOPE_SETTING,
   ACTOR_SETTINGS,
   type Actor,
-  SUBTREE_UNIT_CODES,
+  CHANGE_REASON_SETTING,
+  READABLE_UNIT_IDS,
+  UNIT_IDS_UNDER,
+  WRITABLE_UNIT_IDS,
+  personInScopeSql,
+  personRecordPolicy,
   scopeSessionContext,
   subgraphRole,
-  unitInScopeSql,
+  unitReadableSql,
   unitScopePolicy,
+  unitWritableSql,
 } from './scope/row-level-security.ts';
-export { subtreeFor, unitInScope, type ScopeUnit, type UnitsByCode } from './scope/unit-scope.ts';
+export { subtreeFor, unitInScope, type UnitsByCode } from './scope/unit-scope.ts';
 export {
   changeHistoryTable,
   historyTriggers,
+  historyUnitIdentitySql,
   outboxTable,
   type ChangeHistoryTableDeclaration,
   type HistoryDeclaration,
@@ -109,6 +116,7 @@ export {
 } from './history/change-record.ts';
 export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
 export { todayInVietnam } from './time/today.ts';
+export { displayDate } from './time/display-date.ts';
 export {
   checkIdentifier,
   cleanText,

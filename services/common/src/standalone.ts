@@ -3,7 +3,14 @@
 export { arrayLiteral } from './db/array-literal.ts';
 export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
 export { applyScopedSession, inScopedTransaction, type ScopedSession } from './jobs/scoped-transaction.ts';
-export { ACTOR_SETTINGS, SCOPE_SETTING, subgraphRole, type Actor } from './scope/row-level-security.ts';
+export {
+  ACTOR_SETTINGS,
+  CHANGE_REASON_SETTING,
+  SCOPE_SETTING,
+  WRITABLE_UNIT_IDS,
+  subgraphRole,
+  type Actor,
+} from './scope/row-level-security.ts';
 export { todayInVietnam } from './time/today.ts';
 export {
   checkIdentifier,

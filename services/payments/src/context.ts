@@ -1,13 +1,17 @@
-import { createHistoryLoader, createUnitPathLoader, type BaseContext } from '@ansinh/common';
+import { createHistoryLoader, createUnitLoader, type BaseContext } from '@ansinh/common';
 import { createPaymentsByPersonLoader } from './payment-lines/payment-line.repository.ts';
 
 export function createPaymentsContext(base: BaseContext) {
   return {
     ...base,
     loaders: {
-      paymentsByPerson: createPaymentsByPersonLoader(base.em, () => base.session.assert('payment:read')),
+      paymentsByPerson: createPaymentsByPersonLoader(base.em, () => {
+        base.session.assert('payment:read');
+        return base.session.readPaths;
+      }),
       paymentLineHistory: createHistoryLoader(base.em, 'payments', 'payment_line_id'),
-      unitPath: createUnitPathLoader(base.em),
+      /** Units named by `unitCode` arguments (the unit a code names today). */
+      units: createUnitLoader(base.em),
     },
   };
 }

@@ -20,62 +20,68 @@ beforeAll(async () => {
 
 afterAll(() => seeded?.stop());
 
+/** The unit a code names today (in force), by id. */
+async function currentUnitId(code: string): Promise<string> {
+  const [row] = await sqlRows(
+    seeded.database.url,
+    `select id from registry.v_units where code = $1 and valid_to is null and valid_from is not null`,
+    [code],
+  );
+  return row!.id;
+}
+
+const LIST = `query ($month: String!, $unit: ID) { paymentLines(month: $month, unitCode: $unit) { total status channel unit { id } } }`;
+
 describe('payments subgraph on PostgreSQL', () => {
-  it("gives a district the month's payment list of its communes only", async () => {
-    const token = await tokenFor('huyen.436');
-    const answer = await graphql(
-      seeded.subgraph.url,
-      `
-        query ($month: String!) {
-          paymentLines(month: $month) {
-            total
-            status
-            channel
-            unit {
-              code
-            }
-          }
-        }
-      `,
-      {
-        token,
-        variables: { month: currentMonth() },
-      },
-    );
+  it("gives a current commune the month's payment list it pays", async () => {
+    const answer = await graphql(seeded.subgraph.url, LIST, {
+      token: await tokenFor('xa.18073'),
+      variables: { month: currentMonth() },
+    });
     expect(answer.errors).toBeUndefined();
-    const units = new Set(
-      answer.data!.paymentLines.map((line: { unit: { code: string } }) => line.unit.code),
-    );
-    expect(units).toEqual(new Set(['18073', '18077']));
+    expect(answer.data!.paymentLines.length).toBeGreaterThan(0);
+    const units = new Set(answer.data!.paymentLines.map((line: { unit: { id: string } }) => line.unit.id));
+    expect(units).toEqual(new Set([await currentUnitId('18073')]));
     for (const line of answer.data!.paymentLines) expect(line.total).toBeGreaterThan(0);
   });
 
-  it('refuses a malformed month and a unit outside the scope', async () => {
-    const token = await tokenFor('xa.18077');
-    const badMonth = await graphql(
-      seeded.subgraph.url,
-      `
-        {
-          paymentLines(month: "2026-13") {
-            id
-          }
-        }
-      `,
-      { token },
+  it('gives a former district the lines its communes paid before the reform, and none of today', async () => {
+    const token = await tokenFor('huyen.436');
+    const before = await graphql(seeded.subgraph.url, LIST, { token, variables: { month: '2025-06' } });
+    expect(before.errors).toBeUndefined();
+    const expected = await sqlRows(
+      seeded.database.url,
+      `select l.unit_id from payments.payment_lines l join registry.v_units u on u.id = l.unit_id
+        where l.month = '2025-06' and u.path <@ (select path from registry.v_units where code = '436' and level = 'district')
+        order by 1`,
     );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(before.data!.paymentLines.map((line: { unit: { id: string } }) => line.unit.id).sort()).toEqual(
+      expected.map((row) => row.unit_id).sort(),
+    );
+    const now = await graphql(seeded.subgraph.url, LIST, { token, variables: { month: currentMonth() } });
+    expect(now.errors).toBeUndefined();
+    expect(now.data!.paymentLines).toEqual([]);
+  });
+
+  it('refuses a malformed month and a unit outside the scope', async () => {
+    const token = await tokenFor('xa.18652');
+    const badMonth = await graphql(seeded.subgraph.url, '{ paymentLines(month: "2026-13") { id } }', {
+      token,
+    });
     expect(badMonth.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'month' });
     const otherUnit = await graphql(
       seeded.subgraph.url,
-      `
-        {
-          paymentLines(month: "2026-01", unitCode: "18073") {
-            id
-          }
-        }
-      `,
+      '{ paymentLines(month: "2026-01", unitCode: "18073") { id } }',
       { token },
     );
     expect(otherUnit.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const unknown = await graphql(
+      seeded.subgraph.url,
+      '{ paymentLines(month: "2026-01", unitCode: "99999") { id } }',
+      { token },
+    );
+    expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'unitCode' });
   });
 
   it('refuses roles that may not see payments (a provincial system account)', async () => {
@@ -98,8 +104,8 @@ describe('payments subgraph on PostgreSQL', () => {
     const month = currentMonth();
     const [line] = await sqlRows(
       seeded.database.url,
-      `select id from payments.payment_lines where unit_code = '18073' and month = $1 and status <> 'paid' order by id limit 1`,
-      [month],
+      `select id from payments.payment_lines where unit_id = $1 and month = $2 and status <> 'paid' order by id limit 1`,
+      [await currentUnitId('18073'), month],
     );
     // Marked paid by a set-based update, as the daily payment update does it.
     await sqlRows(
@@ -127,9 +133,9 @@ describe('payments subgraph on PostgreSQL', () => {
     expect(JSON.parse(changed.history[0].before).status).not.toBe('paid');
     expect(JSON.parse(changed.history[0].after).status).toBe('paid');
 
-    // A payer sees who changed it and when, not the values (history:read-values).
+    // An analyst sees who changed it and when, not the values (history:read-values).
     const payer = await graphql(seeded.subgraph.url, LIST, {
-      token: await tokenFor('huyen.436'),
+      token: await tokenFor('phantich.42'),
       variables: { month },
     });
     const seen = payer.data!.paymentLines.find((row: { id: string }) => row.id === line!.id);

@@ -1,4 +1,10 @@
-import { fileStoreOptionsOf, subgraphFileStore, type BaseContext, type FileStore } from '@ansinh/common';
+import {
+  createUnitLoader,
+  fileStoreOptionsOf,
+  subgraphFileStore,
+  type BaseContext,
+  type FileStore,
+} from '@ansinh/common';
 import { registryConfig } from './config.ts';
 import { createAccountsByPersonLoader } from './accounts/payment-account.loader.ts';
 import { createOpenWarningsByPersonLoader } from './duplicates/duplicate-warning.repository.ts';
@@ -6,6 +12,7 @@ import { createHouseholdByIdLoader, createHouseholdMembersLoader } from './house
 import { createPersonByIdLoader } from './persons/person.repository.ts';
 import {
   createUnitByCodeLoader,
+  createUnitByIdLoader,
   createUnitChildrenLoader,
   createUnitOnDateLoader,
   createUnitPredecessorsLoader,
@@ -31,6 +38,9 @@ export function createRegistryContext(base: BaseContext) {
     loaders: {
       personById: createPersonByIdLoader(base.em),
       unitByCode: createUnitByCodeLoader(base.em),
+      unitById: createUnitByIdLoader(base.em),
+      /** Units unit-code arguments name, for scope checks (unitInScope, subtreeFor). */
+      scopeUnits: createUnitLoader(base.em),
       unitChildren: createUnitChildrenLoader(base.em),
       unitOnDate: createUnitOnDateLoader(base.em),
       unitPredecessors: createUnitPredecessorsLoader(base.em),

@@ -16,6 +16,8 @@ import { duplicateWarningResolvers } from './duplicates/duplicate-warning.resolv
 import { dataGapResolvers } from './data-gaps/data-gaps.resolvers.ts';
 import { personImportResolvers } from './imports/person-import.resolvers.ts';
 import { registryJobResolvers, registryJobs } from './imports/registry-jobs.ts';
+import { reformResolvers } from './reform/reform.resolvers.ts';
+import { ReformReview } from './reform/reform-review.entity.ts';
 
 export const registryTypeDefs = loadTypeDefs(import.meta.url);
 
@@ -33,6 +35,7 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
       ...duplicateWarningResolvers.Query,
       ...dataGapResolvers.Query,
       ...registryJobResolvers.Query,
+      ...reformResolvers.Query,
     },
     Mutation: {
       ...personResolvers.Mutation,
@@ -41,6 +44,7 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
       ...duplicateWarningResolvers.Mutation,
       ...personImportResolvers.Mutation,
       ...registryJobResolvers.Mutation,
+      ...reformResolvers.Mutation,
     },
     AdministrativeUnit: unitResolvers.AdministrativeUnit,
     Person: personResolvers.Person,
@@ -51,8 +55,20 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
     DuplicateWarning: duplicateWarningResolvers.DuplicateWarning,
     DataGap: dataGapResolvers.DataGap,
     Job: registryJobResolvers.Job,
+    ReformReview: reformResolvers.ReformReview,
+    ReformUnitMove: reformResolvers.ReformUnitMove,
+    ReformSplitCase: reformResolvers.ReformSplitCase,
+    ReformStrandedUnit: reformResolvers.ReformStrandedUnit,
   },
-  entities: [AdministrativeUnit, Person, Household, PaymentAccount, ChangeRecord, DuplicateWarning],
+  entities: [
+    AdministrativeUnit,
+    Person,
+    Household,
+    PaymentAccount,
+    ChangeRecord,
+    DuplicateWarning,
+    ReformReview,
+  ],
   migrationsPath: fileURLToPath(new URL('../migrations', import.meta.url)),
   createContext: createRegistryContext,
   // Files are uploaded here only to be imported.
@@ -63,10 +79,19 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
 export { AdministrativeUnit, Person };
 export { checkCitizenId } from './persons/citizen-id.rule.ts';
 export { parseBirthDate, validateNewPerson } from './persons/person.rules.ts';
-export { formatImportReport, importUnitsFile, type UnitsImportReport } from './units/import/units-import.ts';
+export {
+  formatImportReport,
+  importUnitLists,
+  importUnitsFile,
+  loadNationalUnits,
+  NATIONAL_UNITS_DIRECTORY,
+  type UnitsImportReport,
+} from './units/import/units-import.ts';
 export { parseIsoDate } from './units/unit-dates.ts';
 export { importPersons, type PersonImportReport } from './imports/person-import.service.ts';
 export { foldText } from './text/fold-text.ts';
+export { carryAcrossReform, type CarryOverOptions } from './reform/reform-carry-over.ts';
+export { formatReformReport, type ReformCarryOverReport } from './reform/reform.rules.ts';
 export {
   PERSON_IMPORT,
   type PersonImportPayload,

@@ -12,6 +12,10 @@ import {
 import { repeatedDeflate, sharedStringsXml, sheetXml, workbookOf, zipOf } from './fixtures/xlsx-parts.ts';
 
 let database: TestDatabase;
+/** The path of Hà Tĩnh in force since 1 July 2025 (paths are qualified by the unit's start). */
+const PROVINCE = '42_20250701';
+/** The path of Phường Thành Sen, the new 18073. */
+const THANH_SEN = '42_20250701.18073_20250701';
 let client: pg.Client;
 
 beforeAll(async () => {
@@ -32,7 +36,9 @@ async function count(sql: string, values: unknown[] = []): Promise<number> {
 }
 
 const HEADER = 'Họ và tên;Ngày sinh;Giới tính;Số CCCD;Mã xã;Mã hộ;Quan hệ với chủ hộ;Ngân hàng;Số tài khoản';
-// District 436: communes 18073 and 18077.
+// Two current communes of Hà Tĩnh whose territory lay in the former district 436 (Thành phố Hà Tĩnh):
+// 18073 Phường Thành Sen and 18652 Phường Hà Huy Tập. Since 1 July 2025 there is no district: the
+// province imports across its communes.
 const ROWS = [
   'Trần Văn Lô;05/03/1950;Nam;042050100001;18073;L-01;Chủ hộ;Agribank;3700205100001',
   'Phan Thị Đợt;1952;Nữ;042152100002;18073;;;;',
@@ -40,9 +46,9 @@ const ROWS = [
   'Trần Thị Lô;07/08/1953;Nữ;042153100003;18073;L-01;Vợ;;',
   // The CCCD of the first row again, with other values: the same person, reported.
   'Trần Văn Lặp;01/01/1950;Nam;042050100001;18073;;;;',
-  // Same name and birth as the second row's person, in the other commune of the district, without CCCD.
-  'Phan Thị Đợt;1952;Nữ;;18077;;;;',
-  'Lê Văn Cuối;09/09/1949;Nam;042049100006;18077;L-02;Chủ hộ;Vietcombank;0071000100006',
+  // Same name and birth as the second row's person, in the other commune of the same former district, without CCCD.
+  'Phan Thị Đợt;1952;Nữ;;18652;;;;',
+  'Lê Văn Cuối;09/09/1949;Nam;042049100006;18652;L-02;Chủ hộ;Vietcombank;0071000100006',
 ];
 const CSV = [HEADER, ...ROWS].join('\n');
 
@@ -51,13 +57,13 @@ function request(overrides: Partial<PersonImportRequest> = {}): PersonImportRequ
     databaseUrl: database.url,
     file: Readable.from([CSV]),
     fileName: 'dot-1.csv',
-    scopePath: '42.436',
-    actor: { id: 'test', name: 'Cán bộ huyện', unitCode: '436' },
+    scopePath: PROVINCE,
+    actor: { id: 'test', name: 'Cán bộ tỉnh', unitCode: '42' },
     ...overrides,
   };
 }
 
-describe('importPersons into a district', () => {
+describe('importPersons into the communes of a province', () => {
   it('creates persons, households, accounts, history and duplicate warnings across communes', async () => {
     const report = await importPersons(request());
     expect(report).toMatchObject({ rows: 6, created: 5, updated: 0, unchanged: 0, rejected: 1 });
@@ -81,18 +87,18 @@ describe('importPersons into a district', () => {
     ]);
     expect(await count(`select count(*) from registry.households where code in ('L-01', 'L-02')`)).toBe(2);
     expect(await count('select count(*) from registry.payment_accounts where is_default')).toBe(2);
-    // Rows 2 and 5 (two communes of one district) raise one warning, once.
+    // Rows 2 and 5 (two communes over one former district) raise one warning, once.
     const { rows: warnings } = await client.query<{ person: string; matched: string; reason: string }>(
-      `select p.residence_unit_code as person, m.residence_unit_code as matched, w.reason
+      `select (select u.code from registry.administrative_units u where u.id = p.residence_unit_id) as person, (select u.code from registry.administrative_units u where u.id = m.residence_unit_id) as matched, w.reason
          from registry.duplicate_warnings w
          join registry.persons p on p.id = w.person_id join registry.persons m on m.id = w.matched_person_id`,
     );
-    expect(warnings).toEqual([{ person: '18077', matched: '18073', reason: 'name_and_birth' }]);
+    expect(warnings).toEqual([{ person: '18652', matched: '18073', reason: 'name_and_birth' }]);
     expect(report.duplicateWarnings).toBe(1);
     // Every creation has its history, written by the import's actor.
     expect(
       await count(
-        `select count(*) from registry.change_history where action = 'create' and actor_name = 'Cán bộ huyện'`,
+        `select count(*) from registry.change_history where action = 'create' and actor_name = 'Cán bộ tỉnh'`,
       ),
     ).toBe(5 + 2 + 2);
   });
@@ -103,7 +109,9 @@ describe('importPersons into a district', () => {
     expect(report).toMatchObject({ created: 0, updated: 0, unchanged: 5, rejected: 1, duplicateWarnings: 0 });
     expect(await count('select count(*) from registry.change_history')).toBe(history);
     expect(
-      await count(`select count(*) from registry.persons where residence_unit_code in ('18073', '18077')`),
+      await count(
+        `select count(*) from registry.persons where residence_unit_id in (select id from registry.administrative_units where code in ('18073', '18652') and valid_to is null)`,
+      ),
     ).toBe(5);
   });
 
@@ -178,7 +186,7 @@ describe('identity numbers as Excel stores them', () => {
     const text = (ref: string, value: string) => `<c r="${ref}" t="inlineStr"><is><t>${value}</t></is></c>`;
     const number = (ref: string, value: number) => `<c r="${ref}"><v>${value}</v></c>`;
     const row = (n: number, name: string, id: string) =>
-      `<row r="${n}">${text(`A${n}`, name)}${number(`B${n}`, 1950 + n)}${id.replace(/@/g, String(n))}${number(`D${n}`, 18077)}</row>`;
+      `<row r="${n}">${text(`A${n}`, name)}${number(`B${n}`, 1950 + n)}${id.replace(/@/g, String(n))}${number(`D${n}`, 18652)}</row>`;
     const book = workbookOf({
       sheets: [
         {
@@ -231,15 +239,15 @@ describe('the import runs in the scoped session of its request', () => {
     await client.query(`drop role if exists ${login.role}`);
   });
 
-  const districtFile = ['Họ và tên;Ngày sinh;Số CCCD;Mã xã', 'Quách Văn Phạm;1950;042050100301;18073'].join(
+  const communeFile = ['Họ và tên;Ngày sinh;Số CCCD;Mã xã', 'Quách Văn Phạm;1950;042050100301;18073'].join(
     '\n',
   );
 
   it('imports through a non-superuser pool with the request session, as that role, under its scope', async () => {
-    const session = scopedSession('42.436', { id: 'officer-1', name: 'Cán bộ phạm vi', unitCode: '436' });
+    const session = scopedSession(THANH_SEN, { id: 'officer-1', name: 'Cán bộ phạm vi', unitCode: '18073' });
     const report = await importPersons({
       database: { pool: login!.pool, session },
-      file: Readable.from([districtFile]),
+      file: Readable.from([communeFile]),
       fileName: 'pham-vi.csv',
     });
     expect(report).toMatchObject({ rows: 1, created: 1, rejected: 0 });
@@ -251,20 +259,20 @@ describe('the import runs in the scoped session of its request', () => {
   });
 
   it('cannot reach persons outside the session scope, whatever the file says', async () => {
-    // A person of another district, known by an old CMND only.
-    const { rows: units } = await client.query<{ code: string }>(
-      `select code from registry.administrative_units
-        where valid_to is null and level = 'commune' and not path <@ '42.436'::ltree order by code limit 1`,
+    // A person of another commune, known by an old CMND only.
+    const { rows: units } = await client.query<{ code: string; id: string }>(
+      `select code, id from registry.administrative_units
+        where valid_to is null and level = 'commune' and not path <@ '42_20250701.18073_20250701'::ltree order by code limit 1`,
     );
     const elsewhere = units[0]!.code;
     await client.query(
-      `insert into registry.persons (id, full_name, name_folded, birth_year, gender, old_id_number, residence_unit_code, status, created_at, updated_at)
+      `insert into registry.persons (id, full_name, name_folded, birth_year, gender, old_id_number, residence_unit_id, status, created_at, updated_at)
        values (gen_random_uuid(), 'Kiều Văn Xa', 'kieu van xa', 1950, 'male', '087654321', $1, 'living', now(), now())`,
-      [elsewhere],
+      [units[0]!.id],
     );
-    // The same CMND in a file of district 436: row-level security hides the other district's person,
+    // The same CMND in a file of Phường Thành Sen: row-level security hides the other commune's person,
     // so the import cannot match it and move it here; it makes a person of its own.
-    const session = scopedSession('42.436', { id: 'officer-2', name: 'Cán bộ huyện', unitCode: '436' });
+    const session = scopedSession(THANH_SEN, { id: 'officer-2', name: 'Cán bộ xã', unitCode: '18073' });
     const report = await importPersons({
       database: { pool: login!.pool, session },
       file: Readable.from(['Họ và tên;Năm sinh;Số CMND;Mã xã\nKiều Văn Xa;1950;087654321;18073\n']),
@@ -272,7 +280,7 @@ describe('the import runs in the scoped session of its request', () => {
     });
     expect(report).toMatchObject({ rows: 1, created: 1, updated: 0 });
     const { rows } = await client.query(
-      `select residence_unit_code from registry.persons where old_id_number = '087654321' order by residence_unit_code`,
+      `select (select u.code from registry.administrative_units u where u.id = residence_unit_id) as residence_unit_code from registry.persons where old_id_number = '087654321' order by 1`,
     );
     expect(rows.map((row) => row.residence_unit_code).sort()).toEqual(['18073', elsewhere].sort());
   });
@@ -282,11 +290,63 @@ describe('the import runs in the scoped session of its request', () => {
     await expect(
       importPersons({
         database: { pool: login!.pool, session: {} },
-        file: Readable.from([districtFile.replace('042050100301', '042050100302')]),
+        file: Readable.from([communeFile.replace('042050100301', '042050100302')]),
         fileName: 'khong-pham-vi.csv',
       }),
     ).rejects.toThrow('scoped session');
     expect(await count('select count(*) from registry.persons')).toBe(persons);
+  });
+
+  it('writes nothing for a former district (ended 30 June 2025): no commune to name, and row-level security refuses', async () => {
+    // A person of old 18073 Phường Nam Hà (district 436), before the reform.
+    const { rows: old } = await client.query<{ id: string }>(
+      `insert into registry.persons (id, full_name, name_folded, birth_year, gender, residence_unit_id, status, created_at, updated_at)
+       values (gen_random_uuid(), 'Vũ Thị Cũ', 'vu thi cu', 1948, 'female',
+               (select id from registry.administrative_units where code = '18073' and valid_to = '2025-06-30'),
+               'living', now(), now()) returning id`,
+    );
+    const persons = await count('select count(*) from registry.persons');
+    const history = await count('select count(*) from registry.change_history');
+    const session = scopedSession('42.436', { id: 'officer-3', name: 'Cán bộ huyện cũ', unitCode: '436' });
+    // Neither the commune in force with that code nor the old one (it has ended) can be named.
+    const report = await importPersons({
+      database: { pool: login!.pool, session },
+      file: Readable.from([
+        ['Họ và tên;Ngày sinh;Số CCCD;Mã xã', 'Quách Văn Cấm;1950;042050100303;18073'].join('\n'),
+      ]),
+      fileName: 'huyen-cu.csv',
+    });
+    expect(report).toMatchObject({ rows: 1, created: 0, updated: 0, rejected: 1 });
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        row: 2,
+        message: 'Xã/phường mã "18073" không có hoặc không thuộc đơn vị của bạn.',
+      }),
+    ]);
+    // The district still reads its old person, and the policies refuse it any change of it.
+    const connection = await login!.pool.connect();
+    try {
+      await connection.query('begin');
+      await connection.query(`set local role ${session.role}`);
+      for (const [name, value] of Object.entries(session.variables!)) {
+        await connection.query('select set_config($1, $2, true)', [name, value]);
+      }
+      const { rows: seen } = await connection.query('select id from registry.persons where id = $1', [
+        old[0]!.id,
+      ]);
+      expect(seen).toEqual([{ id: old[0]!.id }]);
+      await expect(
+        connection.query(`update registry.persons set address = 'Tổ 1' where id = $1`, [old[0]!.id]),
+      ).rejects.toThrow(/row-level security/);
+    } finally {
+      await connection.query('rollback');
+      connection.release();
+    }
+    expect(await count('select count(*) from registry.persons')).toBe(persons);
+    expect(await count('select count(*) from registry.change_history')).toBe(history);
+    expect(
+      await count(`select count(*) from registry.persons where id = $1 and address is null`, [old[0]!.id]),
+    ).toBe(1);
   });
 });
 

@@ -25,7 +25,7 @@ const UPDATE = `mutation ($id: ID!, $input: UpdatePersonInput!) {
 async function importRows(header: string, rows: string[]) {
   return importPersons({
     databaseUrl: seeded.database.url,
-    scopePath: '42.436.18073',
+    scopePath: '42_20250701.18073_20250701',
     actor: { id: 'test', name: 'Cán bộ xã', unitCode: '18073' },
     file: Readable.from([[header, ...rows].join('\n')]),
     fileName: 'dien-thoai-ban.csv',
@@ -91,7 +91,7 @@ describe('a household imported as poor', () => {
     expect(report).toMatchObject({ created: 1, rejected: 0 });
     const [household] = await sqlRows(
       seeded.database.url,
-      `select id from registry.households where code = 'HN-R1' and residence_unit_code = '18073'`,
+      `select id from registry.households where code = 'HN-R1' and (select u.code from registry.administrative_units u where u.id = residence_unit_id) = '18073'`,
     );
     const answer = await run(
       `mutation ($id: ID!, $input: UpdateHouseholdInput!) {

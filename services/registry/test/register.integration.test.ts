@@ -171,11 +171,15 @@ describe('search', () => {
   it('finds by CCCD and by status, with total counts', async () => {
     const person = newPerson();
     await run('xa.18073', CREATE, { input: person });
-    const byId = await run('huyen.436', SEARCH, { filter: { idNumber: person.citizenId } });
+    const byId = await run('tinh.42', SEARCH, { filter: { idNumber: person.citizenId } });
     expect(byId.data!.persons).toMatchObject({
       totalCount: 1,
       edges: [{ node: { citizenId: person.citizenId } }],
     });
+    // The former district reads only its own records from before the reform, not today's.
+    const formerDistrict = await run('huyen.436', SEARCH, { filter: { idNumber: person.citizenId } });
+    expect(formerDistrict.errors).toBeUndefined();
+    expect(formerDistrict.data!.persons.totalCount).toBe(0);
     const deceased = await run('tinh.42', SEARCH, { filter: { status: 'DECEASED' } });
     const expected = await count(`select count(*) from registry.persons where status = 'deceased'`);
     expect(deceased.data!.persons.totalCount).toBe(expected);
@@ -193,6 +197,7 @@ describe('search', () => {
       seen.push(...answer.data!.persons.edges.map((edge: any) => edge.node.fullName));
       after = answer.data!.persons.pageInfo.hasNextPage ? answer.data!.persons.pageInfo.endCursor : undefined;
     } while (after);
+    expect(total).toBeGreaterThan(7);
     expect(seen).toHaveLength(total);
     const folded = seen.map(fold);
     expect(folded).toEqual([...folded].sort());
@@ -316,7 +321,7 @@ describe('payment accounts', () => {
 });
 
 describe('duplicate warnings', () => {
-  it('warns about the same name and birth in the same district, and records the merge', async () => {
+  it('warns about the same name and birth in the same former district, and records the merge', async () => {
     const older = await create({
       fullName: 'Võ Thị Trùng',
       gender: 'FEMALE',
@@ -324,25 +329,32 @@ describe('duplicate warnings', () => {
       citizenId: null,
     });
     expect(older.duplicateWarnings).toEqual([]);
-    // Another commune of district 436, written without the same accents and spacing.
+    // Another current commune over the same former district 436 (Phường Hà Huy Tập), written without the
+    // same accents and spacing.
     const newer = await create(
       {
         fullName: 'VÕ  THỊ TRÙNG',
         gender: 'FEMALE',
         birthDate: '03/02/1941',
         citizenId: null,
-        residenceUnitCode: '18077',
+        residenceUnitCode: '18652',
       },
-      'xa.18077',
+      'xa.18652',
     );
     expect(newer.duplicateWarnings).toEqual([{ id: expect.any(String), reason: 'NAME_AND_BIRTH' }]);
-    // The commune cannot merge a record it cannot see; the district can.
-    const refused = await run('xa.18077', `mutation ($id: ID!) { mergeDuplicate(id: $id) { status } }`, {
+    // The commune cannot merge a record it cannot see; the province can.
+    const refused = await run('xa.18652', `mutation ($id: ID!) { mergeDuplicate(id: $id) { status } }`, {
       id: newer.duplicateWarnings[0]!.id,
     });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // The former district, which reads only its records from before the reform, does not see it.
+    const formerDistrict = await run('huyen.436', `{ duplicateWarnings { nodes { id } } }`);
+    expect(formerDistrict.errors).toBeUndefined();
+    expect(formerDistrict.data!.duplicateWarnings.nodes).not.toContainEqual({
+      id: newer.duplicateWarnings[0]!.id,
+    });
     const listed = await run(
-      'huyen.436',
+      'tinh.42',
       `{ duplicateWarnings { totalCount nodes { id person { id } matchedPerson { id } } } }`,
     );
     expect(listed.data!.duplicateWarnings.nodes).toContainEqual({
@@ -351,13 +363,13 @@ describe('duplicate warnings', () => {
       matchedPerson: { id: older.id },
     });
     const merged = await run(
-      'huyen.436',
+      'tinh.42',
       `mutation ($id: ID!) { mergeDuplicate(id: $id, note: "Cùng một người") { status decidedBy decisionNote } }`,
       { id: newer.duplicateWarnings[0]!.id },
     );
     expect(merged.data!.mergeDuplicate).toEqual({
       status: 'MERGED',
-      decidedBy: 'huyen.436',
+      decidedBy: 'tinh.42',
       decisionNote: 'Cùng một người',
     });
     const kept = await sqlRows(
@@ -367,13 +379,13 @@ describe('duplicate warnings', () => {
     );
     expect(kept[0]!.birth_date).toBe('1941-02-03');
     expect(await count('select count(*) from registry.persons where id = $1', [newer.id])).toBe(0);
-    const again = await run('huyen.436', `mutation ($id: ID!) { dismissDuplicate(id: $id) { status } }`, {
+    const again = await run('tinh.42', `mutation ($id: ID!) { dismissDuplicate(id: $id) { status } }`, {
       id: newer.duplicateWarnings[0]!.id,
     });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
-  it('does not warn across districts, and dismissing records the decision', async () => {
+  it('does not warn across former districts, and dismissing records the decision', async () => {
     await create({ fullName: 'Đinh Văn Xa', birthDate: '1950', citizenId: null });
     const otherDistrict = await create(
       { fullName: 'Đinh Văn Xa', birthDate: '1950', citizenId: null, residenceUnitCode: '18229' },
@@ -391,30 +403,48 @@ describe('duplicate warnings', () => {
 });
 
 describe('data gaps', () => {
-  it('counts, per unit and field, the living persons lacking it, and lists them', async () => {
-    const answer = await run(
-      'huyen.436',
-      `{ dataGaps { total { unit { code } persons gaps { field missing persons { id citizenId } } } byUnit { unit { code } persons gaps { field missing } } } }`,
+  const DATA_GAPS = `query ($unitCode: ID) { dataGaps(unitCode: $unitCode) { total { unit { code } persons gaps { field missing persons { id citizenId } } } byUnit { unit { code validTo } persons gaps { field missing } } } }`;
+  /** Living persons on units under any of `paths`, with an extra condition. */
+  const livingUnder = (paths: string[], condition = 'true') =>
+    count(
+      `select count(*) from registry.persons p join registry.administrative_units u on u.id = p.residence_unit_id
+        where p.status = 'living' and u.path <@ $1::ltree[] and ${condition}`,
+      [paths],
     );
+
+  it('counts, per unit and field, the living persons lacking it, and lists them', async () => {
+    // The province reads both eras: Hà Tĩnh since 1 July 2025 and the old province it took over whole.
+    const answer = await run('tinh.42', DATA_GAPS);
+    expect(answer.errors).toBeUndefined();
+    const { total, byUnit } = answer.data!.dataGaps;
+    expect(total.unit.code).toBe('42');
+    const paths = ['42_20250701', '42'];
+    expect(total.persons).toBe(await livingUnder(paths));
+    expect(total.persons).toBeGreaterThan(0);
+    const noCitizenId = total.gaps.find((gap: any) => gap.field === 'CITIZEN_ID');
+    expect(noCitizenId.missing).toBe(await livingUnder(paths, 'p.citizen_id is null'));
+    expect(noCitizenId.missing).toBeGreaterThan(0);
+    expect(noCitizenId.persons.every((person: any) => person.citizenId === null)).toBe(true);
+    // Today's communes, and the former district 436 whose split 18082 still holds persons under review.
+    const units = byUnit.map((unit: any) => `${unit.unit.code} ${unit.unit.validTo}`);
+    expect(units).toEqual(
+      expect.arrayContaining(['18073 null', '18652 null', '18229 null', '436 2025-06-30']),
+    );
+    const sum = byUnit.reduce((all: number, unit: any) => all + unit.persons, 0);
+    expect(sum).toBe(total.persons);
+    const outside = await run('xa.18073', DATA_GAPS, { unitCode: '436' });
+    expect(outside.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('gives a former district the gaps of its own old communes only', async () => {
+    const answer = await run('huyen.436', DATA_GAPS);
     expect(answer.errors).toBeUndefined();
     const { total, byUnit } = answer.data!.dataGaps;
     expect(total.unit.code).toBe('436');
-    const living = await count(
-      `select count(*) from registry.persons where status = 'living' and residence_unit_code in ('18073','18077','18079','18082')`,
-    );
-    expect(total.persons).toBe(living);
-    const noCitizenId = total.gaps.find((gap: any) => gap.field === 'CITIZEN_ID');
-    expect(noCitizenId.missing).toBe(
-      await count(
-        `select count(*) from registry.persons where status = 'living' and citizen_id is null and residence_unit_code in ('18073','18077','18079','18082')`,
-      ),
-    );
-    expect(noCitizenId.persons.every((person: any) => person.citizenId === null)).toBe(true);
-    expect(byUnit.map((unit: any) => unit.unit.code)).toEqual(expect.arrayContaining(['18073', '18077']));
-    const sum = byUnit.reduce((all: number, unit: any) => all + unit.persons, 0);
-    expect(sum).toBe(total.persons);
-    const outside = await run('xa.18073', `{ dataGaps(unitCode: "436") { total { persons } } }`);
-    expect(outside.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(total.persons).toBe(await livingUnder(['42.436']));
+    // Its communes that merged whole took their persons along: only the split 18082 Đại Nài is left.
+    expect(byUnit.map((unit: any) => `${unit.unit.code} ${unit.unit.validTo}`)).toEqual(['18082 2025-06-30']);
+    expect(byUnit[0].persons).toBe(total.persons);
   });
 });
 
@@ -452,6 +482,8 @@ describe('administrative units across the 2025 reform', () => {
         (gen_random_uuid(), '99002', 'Cũ Hai', 'Xã Cũ Hai', 'commune', 'Xã', '436', '42.436.99002', null, '2025-06-30', '{99001}'),
         (gen_random_uuid(), '99001', 'Mới', 'Phường Mới', 'commune', 'Phường', '42', '42.99001', '2025-07-01', null, '{}')`,
     );
+    // As every units import does: paths, parents and successors by unit version.
+    await sqlRows(seeded.database.url, 'select registry.refresh_unit_lineage()');
     const answer = await graphql(
       seeded.subgraph.url,
       `

@@ -21,7 +21,7 @@ async function count(sql: string): Promise<number> {
 async function personIdIn(communeCode: string): Promise<string> {
   const [row] = await sqlRows(
     seeded.database.url,
-    'select id from registry.persons where residence_unit_code = $1 limit 1',
+    'select id from registry.persons where (select u.code from registry.administrative_units u where u.id = residence_unit_id) = $1 limit 1',
     [communeCode],
   );
   return row!.id;
@@ -49,7 +49,8 @@ describe('registry subgraph on PostgreSQL', () => {
     expect(small.errors).toBeUndefined();
     expect(page.errors).toBeUndefined();
     expect(page.data!.persons.edges).toHaveLength(50);
-    expect(page.data!.persons.totalCount).toBe(60);
+    // Every demo person of the province, of both eras: 7 old communes × 15 (carried across or waiting in review).
+    expect(page.data!.persons.totalCount).toBe(105);
     expect(page.data!.persons.pageInfo.hasNextPage).toBe(true);
     expect(statements.length).toBe(forFive);
     // session unit, count, page, the communes, their districts: one statement per level, not per person
@@ -57,7 +58,8 @@ describe('registry subgraph on PostgreSQL', () => {
   });
 
   it('pages through with the cursor', async () => {
-    const token = await tokenFor('huyen.436');
+    // Phường Thành Sen: the persons of old 18073 Nam Hà and 18077 Bắc Hà, merged whole into it (2 × 15).
+    const token = await tokenFor('xa.18073');
     const first = await graphql(
       seeded.subgraph.url,
       `
@@ -101,6 +103,56 @@ describe('registry subgraph on PostgreSQL', () => {
     );
     expect(new Set(ids).size).toBe(30);
     expect(rest.data!.persons.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('lets a former district read only the persons still on its old communes, not those carried to new ones', async () => {
+    const answer = await graphql(
+      seeded.subgraph.url,
+      `
+        {
+          persons(first: 50) {
+            totalCount
+            edges {
+              node {
+                id
+                residenceUnit {
+                  code
+                  validTo
+                }
+              }
+            }
+          }
+        }
+      `,
+      { token: await tokenFor('huyen.436') },
+    );
+    expect(answer.errors).toBeUndefined();
+    // Of its four demo communes, three merged whole into new communes and took their persons along;
+    // the persons of the split 18082 Đại Nài wait in the review queue, still on the old commune.
+    expect(answer.data!.persons.totalCount).toBe(15);
+    const units = new Set(
+      answer.data!.persons.edges.map(
+        (edge: { node: { residenceUnit: { code: string; validTo: string | null } } }) =>
+          `${edge.node.residenceUnit.code} ${edge.node.residenceUnit.validTo}`,
+      ),
+    );
+    expect([...units]).toEqual(['18082 2025-06-30']);
+    const carried = await personIdIn('18073');
+    const byId = await graphql(
+      seeded.subgraph.url,
+      `
+        query ($id: ID!) {
+          person(id: $id) {
+            id
+          }
+        }
+      `,
+      {
+        token: await tokenFor('huyen.436'),
+        variables: { id: carried },
+      },
+    );
+    expect(byId.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it("refuses a commune user another commune's person, by query and through _entities", async () => {
@@ -230,7 +282,7 @@ describe('registry subgraph on PostgreSQL', () => {
       const [other] = await sqlRows(
         seeded.database.url,
         `select citizen_id, birth_year, gender from registry.persons
-         where residence_unit_code = '18229' and citizen_id is not null and status = 'living' limit 1`,
+         where (select u.code from registry.administrative_units u where u.id = residence_unit_id) = '18229' and citizen_id is not null and status = 'living' limit 1`,
       );
       const before = await count('select count(*) from registry.persons');
       const answer = await graphql(seeded.subgraph.url, CREATE, {

@@ -236,7 +236,7 @@ describe('identifiers that reach the database', () => {
 
 describe('_entities with a malformed or missing key', () => {
   const ENTITIES = `query ($representations: [_Any!]!) {
-    _entities(representations: $representations) { __typename ... on AdministrativeUnit { code } }
+    _entities(representations: $representations) { __typename ... on AdministrativeUnit { id code validTo } }
   }`;
 
   /** `_entities` as the gateway calls it: the user's token and the gateway's credential. */
@@ -260,10 +260,23 @@ describe('_entities with a malformed or missing key', () => {
   }
 
   it('resolves a well-formed representation (the credential is accepted)', async () => {
-    const answer = await entities([{ __typename: 'AdministrativeUnit', code: '18073' }]);
+    // A unit is keyed by the id of its version: the old and the new 18073 are two units.
+    const units = await sqlRows(
+      seeded.database.url,
+      `select id, valid_to::text as "validTo" from registry.administrative_units where code = '18073' order by valid_to nulls last`,
+    );
+    expect(units).toHaveLength(2);
+    const answer = await entities(units.map((unit) => ({ __typename: 'AdministrativeUnit', id: unit.id })));
     expect(answer).toEqual({
       status: 200,
-      data: { _entities: [{ __typename: 'AdministrativeUnit', code: '18073' }] },
+      data: {
+        _entities: units.map((unit) => ({
+          __typename: 'AdministrativeUnit',
+          id: unit.id,
+          code: '18073',
+          validTo: unit.validTo,
+        })),
+      },
     });
   });
 
@@ -277,10 +290,14 @@ describe('_entities with a malformed or missing key', () => {
   });
 
   it.each([
-    ['without a code', [{ __typename: 'AdministrativeUnit' }]],
-    ['with a number as code', [{ __typename: 'AdministrativeUnit', code: 42 }]],
-    ['with letters in the code', [{ __typename: 'AdministrativeUnit', code: '4x' }]],
-    ['with a 100,000-character code', [{ __typename: 'AdministrativeUnit', code: '4'.repeat(100_000) }]],
+    ['without an id', [{ __typename: 'AdministrativeUnit' }]],
+    [
+      'by code, which names no single unit since codes were reused',
+      [{ __typename: 'AdministrativeUnit', code: '18073' }],
+    ],
+    ['with a number as id', [{ __typename: 'AdministrativeUnit', id: 42 }]],
+    ['with an id that is not a uuid', [{ __typename: 'AdministrativeUnit', id: '18073' }]],
+    ['with a 100,000-character id', [{ __typename: 'AdministrativeUnit', id: '4'.repeat(100_000) }]],
   ])('answers an AdministrativeUnit %s as bad input on representations', async (_label, representations) => {
     const answer = await entities(representations);
     expectRefused(answer, 'representations');

@@ -1,7 +1,7 @@
-import { createUnitPathLoader, type BaseContext } from '@ansinh/common';
+import { createUnitLoader, type BaseContext } from '@ansinh/common';
 
 export function createReportingContext(base: BaseContext) {
-  return { ...base, loaders: { unitPath: createUnitPathLoader(base.em) } };
+  return { ...base, loaders: { units: createUnitLoader(base.em) } };
 }
 
 export type ReportingContext = ReturnType<typeof createReportingContext>;

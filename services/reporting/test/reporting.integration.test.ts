@@ -16,53 +16,88 @@ beforeAll(async () => {
 
 afterAll(() => seeded?.stop());
 
+const SUMMARY = `query ($code: ID!, $month: String) {
+  unitSummary(code: $code, month: $month) {
+    unit { id } personCount beneficiaryCount monthlyEntitlementTotal paymentLineCount paidTotal unpaidTotal
+  }
+}`;
+
+/**
+ * The figures computed from the owners' tables for the units under the scope paths of the unit with
+ * `unitId` (itself and the units merged whole into it): what the summary must answer.
+ */
+async function expectedFigures(unitId: string, month: string) {
+  const under = `unit_id in (select u.id from registry.v_units u, registry.v_units s where s.id = $1 and u.path <@ s.scope_paths)`;
+  const active = `status = 'active' and start_month <= to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')`;
+  return {
+    unit: { id: unitId },
+    personCount: await one(
+      `select count(*) from registry.persons where status = 'living' and ${under.replace('unit_id', 'residence_unit_id')}`,
+      [unitId],
+    ),
+    beneficiaryCount: await one(
+      `select count(distinct person_id) from approvals.entitlements where ${active} and ${under}`,
+      [unitId],
+    ),
+    monthlyEntitlementTotal: await one(
+      `select coalesce(sum(coefficient_hundredths * 5000), 0) from approvals.entitlements where ${active} and ${under}`,
+      [unitId],
+    ),
+    paymentLineCount: await one(`select count(*) from payments.payment_lines where month = $2 and ${under}`, [
+      unitId,
+      month,
+    ]),
+    paidTotal: await one(
+      `select coalesce(sum(amount + arrears), 0) from payments.payment_lines where month = $2 and status = 'paid' and ${under}`,
+      [unitId, month],
+    ),
+    unpaidTotal: await one(
+      `select coalesce(sum(amount + arrears), 0) from payments.payment_lines where month = $2 and status <> 'paid' and ${under}`,
+      [unitId, month],
+    ),
+  };
+}
+
+/** The unit a code names today: in force, else the last version with the code (a former district). */
+async function unitIdNamed(code: string): Promise<string> {
+  const [row] = await sqlRows(
+    seeded.database.url,
+    `select id from registry.v_units where code = $1 order by valid_to is null desc, valid_to desc limit 1`,
+    [code],
+  );
+  return row!.id;
+}
+
 describe('reporting subgraph over the published views', () => {
-  it("sums a district's subtree for the month", async () => {
+  it('sums a current commune with the communes merged whole into it, this month', async () => {
     const month = currentMonth();
-    const answer = await graphql(
-      seeded.subgraph.url,
-      `
-        query ($month: String) {
-          unitSummary(code: "436", month: $month) {
-            personCount
-            beneficiaryCount
-            monthlyEntitlementTotal
-            paymentLineCount
-            paidTotal
-            unpaidTotal
-          }
-        }
-      `,
-      {
-        token: await tokenFor('huyen.436'),
-        variables: { month },
-      },
-    );
-    expect(answer.errors).toBeUndefined();
-    const communes = ['18073', '18077'];
-    expect(answer.data!.unitSummary).toEqual({
-      personCount: 30,
-      beneficiaryCount: await one(
-        `select count(distinct person_id) from approvals.entitlements where unit_code = any($1)`,
-        [communes],
-      ),
-      monthlyEntitlementTotal: await one(
-        `select sum(coefficient_hundredths * 5000) from approvals.entitlements where unit_code = any($1)`,
-        [communes],
-      ),
-      paymentLineCount: await one(
-        `select count(*) from payments.payment_lines where month = $1 and unit_code = any($2)`,
-        [month, communes],
-      ),
-      paidTotal: await one(
-        `select coalesce(sum(amount + arrears), 0) from payments.payment_lines where month = $1 and status = 'paid' and unit_code = any($2)`,
-        [month, communes],
-      ),
-      unpaidTotal: await one(
-        `select coalesce(sum(amount + arrears), 0) from payments.payment_lines where month = $1 and status <> 'paid' and unit_code = any($2)`,
-        [month, communes],
-      ),
+    const answer = await graphql(seeded.subgraph.url, SUMMARY, {
+      token: await tokenFor('xa.18073'),
+      variables: { code: '18073', month },
     });
+    expect(answer.errors).toBeUndefined();
+    const expected = await expectedFigures(await unitIdNamed('18073'), month);
+    expect(expected.personCount).toBeGreaterThan(0);
+    expect(expected.paymentLineCount).toBeGreaterThan(0);
+    expect(answer.data!.unitSummary).toEqual(expected);
+  });
+
+  it('sums what a former district paid before the reform, and none of today', async () => {
+    const token = await tokenFor('huyen.436');
+    const district = await unitIdNamed('436');
+    const before = await graphql(seeded.subgraph.url, SUMMARY, {
+      token,
+      variables: { code: '436', month: '2025-06' },
+    });
+    expect(before.errors).toBeUndefined();
+    const expected = await expectedFigures(district, '2025-06');
+    expect(expected.paymentLineCount).toBeGreaterThan(0);
+    expect(before.data!.unitSummary).toEqual(expected);
+    const now = await graphql(seeded.subgraph.url, SUMMARY, {
+      token,
+      variables: { code: '436', month: currentMonth() },
+    });
+    expect(now.data!.unitSummary.paymentLineCount).toBe(0);
   });
 
   it('refuses a unit outside the scope and a malformed month', async () => {
@@ -71,7 +106,7 @@ describe('reporting subgraph over the published views', () => {
       seeded.subgraph.url,
       `
         {
-          unitSummary(code: "440") {
+          unitSummary(code: "18073") {
             personCount
           }
         }

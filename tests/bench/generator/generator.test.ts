@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checkCitizenId } from '../../../services/registry/src/persons/citizen-id.rule.ts';
 import { foldText } from '../../../services/registry/src/text/fold-text.ts';
 import { generatePersons, REFERENCE_DATE, type SyntheticPerson } from './persons.ts';
@@ -12,8 +13,10 @@ import { generateUnits, readCommunes, type Commune } from './units.ts';
 import { bankHolderName } from './vietnamese-names.ts';
 import { PERSON_COLUMNS, personCells, writePersonsCsv, writePersonsXlsx } from './write-files.ts';
 
-const UNITS_BEFORE_2025 = '/work/shared/data/admin-units/units-before-2025-07-01.csv';
-const UNITS_FROM_2025 = '/work/shared/data/admin-units/units-from-2025-07-01.csv';
+/** The national lists shipped with the registry. */
+const UNITS = fileURLToPath(new URL('../../../services/registry/data/admin-units/', import.meta.url));
+const UNITS_BEFORE_2025 = join(UNITS, 'units-before-2025-07-01.csv');
+const UNITS_FROM_2025 = join(UNITS, 'units-from-2025-07-01.csv');
 
 const { communes } = generateUnits({
   seed: 1,

@@ -1,4 +1,4 @@
-import { unitScopePolicy } from '@ansinh/common';
+import { personRecordPolicy } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
@@ -29,7 +29,8 @@ export const Entitlement = defineEntity({
       .primary()
       .onCreate(() => randomUUID()),
     personId: p.uuid(),
-    unitCode: p.string().length(5),
+    /** The paying unit's version (registry.administrative_units.id): a code names other territory after the 2025 reform. */
+    unitId: p.uuid(),
     policyGroup: p.string().length(10),
     /** Coefficient × 100 (1.5 → 150): exact integer arithmetic on money. */
     coefficientHundredths: p.smallint(),
@@ -40,7 +41,9 @@ export const Entitlement = defineEntity({
     status: p.enum(ENTITLEMENT_STATUS_VALUES).default('active'),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
-  indexes: [{ properties: ['personId'] }, { properties: ['unitCode', 'status'] }],
-  policies: [unitScopePolicy<{ unitCode: string }>('unitCode')],
+  indexes: [{ properties: ['personId'] }, { properties: ['unitId', 'status'] }],
+  // Readable by whoever reads the paying unit or the person now (a commune reads the pre-reform
+  // entitlements of the people it took over); written only by a unit in force.
+  policies: [personRecordPolicy<{ unitId: string; personId: string }>('unitId', 'personId')],
 });
 export type Entitlement = InferEntity<typeof Entitlement>;

@@ -1,33 +1,58 @@
-import { badInput, SUBTREE_UNIT_CODES } from '@ansinh/common';
+import { arrayLiteral, badInput, personInScopeSql, UNIT_IDS_UNDER } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Entitlement } from './entitlement.entity.ts';
 
-const IN_SUBTREE = `unit_code in (${SUBTREE_UNIT_CODES})`;
+/** Paid by a unit under one of the paths given (one ltree[] parameter). */
+const PAID_UNDER = `unit_id in (${UNIT_IDS_UNDER})`;
 
-/** A person's entitlements paid by units in `scopePath`, batched per request. */
-export function createEntitlementsByPersonLoader(em: EntityManager, scopePath: () => string) {
+/**
+ * A person's entitlements that the caller reads (batched per request): paid by a unit under the
+ * caller's read paths, or of a person the caller reads now, whichever unit paid them (a commune reads
+ * the pre-reform entitlements of the people it took over).
+ */
+export function createEntitlementsByPersonLoader(em: EntityManager, readPaths: () => readonly string[]) {
   return new DataLoader<string, Entitlement[]>(async (personIds) => {
     const rows = await em
       .createQueryBuilder(Entitlement, 'e')
       .where({ personId: { $in: [...personIds] } })
-      .andWhere(IN_SUBTREE, [scopePath()])
-      .orderBy({ startMonth: 'asc' })
+      .andWhere(`(${PAID_UNDER} or ${personInScopeSql('e.person_id')})`, [arrayLiteral(readPaths())])
+      .orderBy({ startMonth: 'asc', id: 'asc' })
       .getResultList();
     return personIds.map((id) => rows.filter((row) => row.personId === id));
   });
 }
 
+/** A unit version as entitlements show it: its GSO code and path. */
+export type UnitOfEntitlement = { code: string; path: string };
+
+/** Units by id (registry.v_units), batched per request: the paying units of an answer. */
+export function createUnitByIdLoader(em: EntityManager) {
+  return new DataLoader<string, UnitOfEntitlement | undefined>(async (ids) => {
+    const rows = await em.execute<{ id: string; code: string; path: string }[]>(
+      'select id, code, path::text as path from registry.v_units where id = any(?::uuid[])',
+      [arrayLiteral(ids)],
+    );
+    const byId = new Map(rows.map((row) => [row.id, { code: row.code, path: row.path }]));
+    return ids.map((id) => byId.get(id));
+  });
+}
+
+/** The province code of a unit path: the code of its root (labels of later eras carry `_yyyymmdd`). */
+export function provinceCodeOf(path: string): string {
+  return path.split('.')[0]!.split('_')[0]!;
+}
+
 /** The most entitlements one list answers; a larger unit must be asked commune by commune. */
 export const MAX_ENTITLEMENTS_PER_LIST = 10_000;
 
-/** Entitlements paid by the subtree under `unitPath`, only those active in `month` when given. */
+/** Entitlements paid by units under `unitPaths`, only those active in `month` when given. */
 export async function findEntitlementsInSubtree(
   em: EntityManager,
-  unitPath: string,
+  unitPaths: readonly string[],
   month: string | undefined,
 ): Promise<Entitlement[]> {
-  const query = em.createQueryBuilder(Entitlement, 'e').where(IN_SUBTREE, [unitPath]);
+  const query = em.createQueryBuilder(Entitlement, 'e').where(PAID_UNDER, [arrayLiteral(unitPaths)]);
   if (month) {
     query.andWhere({
       status: 'active',
@@ -36,7 +61,7 @@ export async function findEntitlementsInSubtree(
     });
   }
   const rows = await query
-    .orderBy({ unitCode: 'asc', startMonth: 'asc' })
+    .orderBy({ unitId: 'asc', startMonth: 'asc', id: 'asc' })
     .limit(MAX_ENTITLEMENTS_PER_LIST + 1)
     .getResultList();
   if (rows.length > MAX_ENTITLEMENTS_PER_LIST) {

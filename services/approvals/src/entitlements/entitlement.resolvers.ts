@@ -2,7 +2,7 @@ import { badInput, monthArgument, subtreeFor } from '@ansinh/common';
 import type { ApprovalsContext } from '../context.ts';
 import type { EntitlementStatus, Resolvers } from '../generated/resolvers-types.ts';
 import type { Entitlement } from './entitlement.entity.ts';
-import { findEntitlementsInSubtree, type Money } from './entitlement.repository.ts';
+import { findEntitlementsInSubtree, provinceCodeOf, type Money } from './entitlement.repository.ts';
 
 /** The money rule (SQL, shared with the published view) for an entitlement in the month asked for. */
 async function moneyOf(
@@ -11,10 +11,10 @@ async function moneyOf(
   context: ApprovalsContext,
 ): Promise<{ standardLevel: number; monthlyAmount: number }> {
   const month = monthArgument(monthArg, 'month');
-  const path = await context.loaders.unitPath.load(entitlement.unitCode);
+  const unit = await context.loaders.unitById.load(entitlement.unitId);
   const money: Money = await context.loaders.money.load({
-    // The province is the root of the paying unit's path; a unit not (or no longer) in the tree gets the national level.
-    provinceCode: path ? path.split('.')[0]! : null,
+    // The province is the root of the paying unit's path; a unit not in the tree gets the national level.
+    provinceCode: unit ? provinceCodeOf(unit.path) : null,
     month,
     coefficientHundredths: entitlement.coefficientHundredths,
   });
@@ -27,15 +27,15 @@ async function moneyOf(
 export const entitlementResolvers = {
   Query: {
     entitlements: async (_parent, args, context) => {
-      const path = await subtreeFor(
+      const paths = await subtreeFor(
         context.session,
         'entitlement:read',
         args.unitCode,
-        context.loaders.unitPath,
+        context.loaders.units,
       );
       const month =
         args.activeInMonth == null ? undefined : monthArgument(args.activeInMonth, 'activeInMonth');
-      return findEntitlementsInSubtree(context.em, path, month);
+      return findEntitlementsInSubtree(context.em, paths, month);
     },
   },
   Person: {
@@ -51,6 +51,15 @@ export const entitlementResolvers = {
     monthlyAmount: async (entitlement, args, context) =>
       (await moneyOf(entitlement, args.month, context)).monthlyAmount,
     status: (entitlement) => entitlement.status.toUpperCase() as EntitlementStatus,
+    unit: (entitlement) => ({ id: entitlement.unitId }),
+    unitCode: async (entitlement, _args, context) => {
+      const unit = await context.loaders.unitById.load(entitlement.unitId);
+      if (!unit)
+        throw new Error(
+          `entitlement ${entitlement.id}: unit ${entitlement.unitId} is not in registry.v_units`,
+        );
+      return unit.code;
+    },
     history: (entitlement, _args, context) => {
       context.session.assert('entitlement:read');
       return context.loaders.entitlementHistory.load(entitlement.id);

@@ -19,6 +19,9 @@ export const PERMISSIONS = {
   'person:write': ['officer', 'integration', 'admin'],
   /** Deciding a duplicate warning: the commune, or the district when the two records lie in two communes. */
   'duplicate:decide': ['officer', 'approver', 'admin'],
+  /** Carrying people across a reorganisation of units (the province runs it) and assigning those of a split unit. */
+  'reform:write': ['officer', 'admin'],
+  'reform:assign': ['officer', 'admin'],
   'entitlement:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
   'payment:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
   'report:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
@@ -27,6 +30,11 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly string[]>;
 
 export type Action = keyof typeof PERMISSIONS;
+
+/** Whether `action` changes records (`*:write`, `*:decide`, `*:assign`): refused to a unit that has ended. */
+export function isWriteAction(action: Action): boolean {
+  return /:(write|decide|assign)$/.test(action);
+}
 
 export function isAction(name: string): name is Action {
   return Object.hasOwn(PERMISSIONS, name);

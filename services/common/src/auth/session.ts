@@ -1,7 +1,25 @@
 import { forbidden, unauthenticated } from '../errors/app-error.ts';
-import { rolesAllow, type Action } from './permissions.ts';
-import type { Principal } from './token-verifier.ts';
+import { isWriteAction, rolesAllow, type Action } from './permissions.ts';
+import type { Principal, UnitLevel } from './token-verifier.ts';
 import { pathCovers } from './unit-path.ts';
+import { displayDate } from '../time/display-date.ts';
+
+/**
+ * The unit a user acts for, as it stands on the day of the request: the unit with the token's
+ * `unit_code` in force today, or (a former district) the last unit with that code, which has ended.
+ */
+export type UnitScope = {
+  /** The unit version (administrative_units.id). */
+  unitId: string;
+  code: string;
+  level: UnitLevel;
+  /** Its ltree path (version-qualified labels: `42_20250701.18073_20250701`). */
+  path: string;
+  /** Its own path and the paths of the units merged whole into it: what it reads, across eras. */
+  readPaths: readonly string[];
+  /** Last day in force (`yyyy-mm-dd`), for a unit that has ended; null while in force. */
+  validTo: string | null;
+};
 
 /**
  * The caller of one request: who they are and the subtree of administrative units they may see
@@ -9,20 +27,44 @@ import { pathCovers } from './unit-path.ts';
  */
 export class Session {
   readonly principal: Principal | undefined;
-  /** ltree path of the user's unit, or undefined when the unit is unknown (then nothing is in scope). */
-  readonly scopePath: string | undefined;
+  /** The user's unit, or undefined when the unit is unknown (then nothing is in scope). */
+  readonly scope: UnitScope | undefined;
 
-  private constructor(principal: Principal | undefined, scopePath: string | undefined) {
+  private constructor(principal: Principal | undefined, scope: UnitScope | undefined) {
     this.principal = principal;
-    this.scopePath = scopePath;
+    this.scope = scope;
+  }
+
+  /** ltree path of the user's unit (undefined: nothing is in scope). */
+  get scopePath(): string | undefined {
+    return this.scope?.path;
+  }
+
+  /** The paths the user reads under: the unit's own and those of the units merged whole into it. */
+  get readPaths(): readonly string[] {
+    return this.scope?.readPaths ?? [];
+  }
+
+  /** Whether the user's unit is in force today: a unit that has ended reads its own records only. */
+  get writable(): boolean {
+    return this.scope !== undefined && this.scope.validTo === null;
   }
 
   static anonymous(): Session {
     return new Session(undefined, undefined);
   }
 
-  static of(principal: Principal, scopePath: string | undefined): Session {
-    return new Session(principal, scopePath);
+  /** A session of `principal` acting for `scope` (a path alone: a unit in force that reads only its own subtree). */
+  static of(principal: Principal, scope: UnitScope | string | undefined): Session {
+    if (typeof scope !== 'string') return new Session(principal, scope);
+    return new Session(principal, {
+      unitId: '',
+      code: principal.unitCode,
+      level: principal.unitLevel,
+      path: scope,
+      readPaths: [scope],
+      validTo: null,
+    });
   }
 
   get isAuthenticated(): boolean {
@@ -34,18 +76,26 @@ export class Session {
     return this.principal;
   }
 
-  /** Throws unless the user holds a role granting `action`; returns the scope path to filter by. */
+  /**
+   * Throws unless the user holds a role granting `action` (and, for a change, acts for a unit in
+   * force); returns the user's own unit path.
+   */
   assert(action: Action): string {
     const principal = this.requirePrincipal();
     if (!rolesAllow(principal.roles, action)) {
       throw forbidden('Tài khoản của bạn không có quyền thực hiện thao tác này.');
     }
-    if (!this.scopePath) {
+    if (!this.scope) {
       throw forbidden(
         'Đơn vị của tài khoản không có trong danh mục đơn vị hành chính. Liên hệ quản trị viên.',
       );
     }
-    return this.scopePath;
+    if (this.scope.validTo !== null && isWriteAction(action)) {
+      throw forbidden(
+        `Đơn vị ${this.scope.code} đã chấm dứt hoạt động từ sau ngày ${displayDate(this.scope.validTo)}: tài khoản chỉ được xem dữ liệu trước đó, không được thay đổi.`,
+      );
+    }
+    return this.scope.path;
   }
 
   /** Whether a role of the logged-in user grants `action` (no scope check: for fields of records already in scope). */
@@ -63,13 +113,13 @@ export class Session {
     }
   }
 
-  /** Throws unless `action` is allowed on the unit at `unitPath`. */
-  assertOnUnit(action: Action, unitPath: string | undefined): void {
-    const scope = this.assert(action);
-    if (!unitPath || !pathCovers(scope, unitPath)) throw forbidden();
+  /** Whether the user reads the unit at `unitPath` (under its own unit or one merged whole into it). */
+  covers(unitPath: string | undefined): boolean {
+    return unitPath !== undefined && this.readPaths.some((path) => pathCovers(path, unitPath));
   }
 
-  covers(unitPath: string | undefined): boolean {
-    return this.scopePath !== undefined && unitPath !== undefined && pathCovers(this.scopePath, unitPath);
+  /** Whether the user may change records of the unit at `unitPath`: under its own unit, in force. */
+  coversForWrite(unitPath: string | undefined): boolean {
+    return this.writable && unitPath !== undefined && pathCovers(this.scope!.path, unitPath);
   }
 }

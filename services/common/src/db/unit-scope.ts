@@ -1,26 +1,77 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UnitScope } from '../auth/session.ts';
+import { arrayLiteral } from './array-literal.ts';
+import type { UnitLevel } from '../auth/token-verifier.ts';
+import { todayInVietnam } from '../time/today.ts';
+
+/** A unit as the scope checks need it, from the registry's published view `registry.v_units`. */
+export type ScopedUnit = {
+  id: string;
+  code: string;
+  level: UnitLevel;
+  path: string;
+  /** Its own path and those of the units merged whole into it (what it reads across eras). */
+  scopePaths: string[];
+  /** Last day in force (`yyyy-mm-dd`); null while in force. */
+  validTo: string | null;
+};
+
+type UnitRow = {
+  id: string;
+  code: string;
+  level: UnitLevel;
+  path: string;
+  scope_paths: string[];
+  valid_to: string | null;
+};
+
+const TODAY = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`;
 
 /**
- * The materialised path of the current unit with this code, from the registry's published view
- * `registry.v_units`. An abolished unit has no scope: codes were reused after the 2025 reform.
+ * The unit each code names today: the one in force (codes were reused after the 2025 reform for
+ * other territory, so a code alone never names an old unit), else the last one with that code, which
+ * has ended (a former district, kept for reading its own records).
  */
-export async function unitPathOf(em: EntityManager, unitCode: string): Promise<string | undefined> {
-  const rows = await em.execute<{ path: string }[]>(
-    'select path from registry.v_units where code = ? and valid_to is null',
-    [unitCode],
-  );
-  return rows[0]?.path;
+const UNITS_BY_CODE = `select distinct on (code) id, code, level, path::text as path,
+    scope_paths::text[] as scope_paths, valid_to::text as valid_to
+  from registry.v_units
+  where code = any(?::text[]) and (valid_from is null or valid_from <= ${TODAY})
+  order by code, (valid_to is null or valid_to >= ${TODAY}) desc, valid_to desc nulls first`;
+
+const scopedUnit = (row: UnitRow): ScopedUnit => ({
+  id: row.id,
+  code: row.code,
+  level: row.level,
+  path: row.path,
+  scopePaths: row.scope_paths,
+  validTo: row.valid_to !== null && row.valid_to >= todayInVietnam() ? null : row.valid_to,
+});
+
+async function unitsByCode(em: EntityManager, codes: readonly string[]): Promise<Map<string, ScopedUnit>> {
+  const rows = await em.execute<UnitRow[]>(UNITS_BY_CODE, [arrayLiteral(codes)]);
+  return new Map(rows.map((row) => [row.code, scopedUnit(row)]));
 }
 
-/** Paths of current units by code, batched per request (for scope checks on other subgraphs' data). */
-export function createUnitPathLoader(em: EntityManager) {
-  return new DataLoader<string, string | undefined>(async (codes) => {
-    const rows = await em.execute<{ code: string; path: string }[]>(
-      'select code, path from registry.v_units where code in (?) and valid_to is null',
-      [[...codes]],
-    );
-    const byCode = new Map(rows.map((row) => [row.code, row.path]));
+/** The scope of a user whose token names `unitCode`: the unit that code names today (see UNITS_BY_CODE). */
+export async function unitScopeOf(em: EntityManager, unitCode: string): Promise<UnitScope | undefined> {
+  const unit = (await unitsByCode(em, [unitCode])).get(unitCode);
+  return (
+    unit && {
+      unitId: unit.id,
+      code: unit.code,
+      level: unit.level,
+      path: unit.path,
+      readPaths: unit.scopePaths,
+      validTo: unit.validTo,
+    }
+  );
+}
+
+/** The units codes name today, batched per request (for scope checks on unit-code arguments). */
+export function createUnitLoader(em: EntityManager) {
+  return new DataLoader<string, ScopedUnit | undefined>(async (codes) => {
+    const byCode = await unitsByCode(em, codes);
     return codes.map((code) => byCode.get(code));
   });
 }

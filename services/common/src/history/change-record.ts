@@ -18,6 +18,8 @@ export type ChangeRecordRow = {
   actorId: string;
   actorName: string;
   actorUnitCode?: string | null;
+  /** Why, when the change said (`reform 2025-07-01`). */
+  reason?: string | null;
   before?: Record<string, unknown> | null;
   after?: Record<string, unknown> | null;
 };
@@ -44,10 +46,10 @@ export function createHistoryLoader(
   return new DataLoader<string, ChangeRecordRow[]>(
     async (ids) => {
       const rows = await em.execute<(ChangeRecordRow & { key: string })[]>(
-        `select "key", id, "tableName", "rowId", "unitCode", action, "changedAt", "actorId", "actorName", "actorUnitCode", before, after
+        `select "key", id, "tableName", "rowId", "unitCode", action, "changedAt", "actorId", "actorName", "actorUnitCode", reason, before, after
          from (select h."${entityColumn}"::text as "key", h.id, h.table_name as "tableName", h.row_id::text as "rowId",
-                      h.unit_code as "unitCode", h.action, h.changed_at as "changedAt", h.actor_id as "actorId",
-                      h.actor_name as "actorName", h.actor_unit_code as "actorUnitCode", h.before, h.after,
+                      (select u.code from registry.v_units u where u.id = h.unit_id) as "unitCode", h.action, h.changed_at as "changedAt", h.actor_id as "actorId",
+                      h.actor_name as "actorName", h.actor_unit_code as "actorUnitCode", h.reason, h.before, h.after,
                       row_number() over (partition by h."${entityColumn}" order by h.id desc) as position
                  from "${schema}".change_history h
                 where h."${entityColumn}" in (?)) newest

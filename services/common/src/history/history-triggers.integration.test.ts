@@ -4,7 +4,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { scopeSessionContext, subgraphRole } from '../scope/row-level-security.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { changeHistoryTable, historyTriggers, outboxTable } from './history-triggers.ts';
+import {
+  changeHistoryTable,
+  historyTriggers,
+  historyUnitIdentitySql,
+  outboxTable,
+} from './history-triggers.ts';
 import { createHistoryLoader } from './change-record.ts';
 
 /**
@@ -24,7 +29,7 @@ const Case = defineEntity({
   properties: {
     id: p.uuid().primary(),
     personId: p.uuid(),
-    unitCode: p.string().length(5),
+    unitId: p.uuid(),
     status: p.string(),
     note: p.text(),
     updatedAt: p.datetime(),
@@ -34,6 +39,9 @@ const Case = defineEntity({
 const sql = async (text: string, values: unknown[] = []) => (await owner.query(text, values)).rows;
 const count = async (text: string, values: unknown[] = []) => Number((await sql(text, values))[0]!.count);
 const ACTOR = { id: 'user-1', name: 'xa.18073', unitCode: '18073' };
+/** Stand-ins for two unit versions (the cases table has no unit table to point at). */
+const UNIT_18073 = '00000000-0000-4000-8000-000000018073';
+const UNIT_18077 = '00000000-0000-4000-8000-000000018077';
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -47,27 +55,35 @@ beforeAll(async () => {
     `do $$ begin if not exists (select from pg_roles where rolname = '${role}') then create role ${role} nologin; end if; end $$`,
   );
   await sql(`grant ${role} to current_user`);
+  // As every subgraph's role: the registry's published views (the history names its unit's code).
+  await sql(`grant ansinh_view_reader to ${role}`);
   await sql(`grant usage on schema ${schema} to ${role}`);
   await sql(
     `alter default privileges in schema ${schema} grant select, insert, update, delete on tables to ${role}`,
   );
   await sql(`alter default privileges in schema ${schema} grant usage, select on sequences to ${role}`);
   await sql(
-    `create table ${schema}.cases (id uuid primary key, person_id uuid not null, unit_code varchar(5) not null, status text not null, note text not null, updated_at timestamptz not null)`,
+    `create table ${schema}.cases (id uuid primary key, person_id uuid not null, unit_id uuid not null, status text not null, note text not null, updated_at timestamptz not null)`,
   );
   const statements = [
+    // The first shape of history and outbox, then the migration that turned unit codes into unit ids.
     ...changeHistoryTable({
       schema,
       entityColumns: ['case_id', 'person_id'],
-      // A unit in the caller's path (a stand-in for the unit tree of the real subgraphs).
       readableWhen: `unit_code = any(string_to_array(nullif(current_setting('ansinh.scope_path', true), ''), '.'))`,
     }).up,
     ...outboxTable(schema).up,
+    ...historyUnitIdentitySql(schema, {
+      outbox: true,
+      // A unit in the caller's path (a stand-in for the unit tree of the real subgraphs).
+      readableWhen: `unit_id::text = any(string_to_array(nullif(current_setting('ansinh.scope_path', true), ''), '.'))`,
+      formerReadableWhen: `unit_code = any(string_to_array(nullif(current_setting('ansinh.scope_path', true), ''), '.'))`,
+    }).up,
     ...historyTriggers({
       schema,
       table: 'cases',
       entityColumns: { case_id: 'id', person_id: 'person_id' },
-      unitColumn: 'unit_code',
+      unitColumn: 'unit_id',
       ignoreColumns: ['updated_at'],
       events: { aggregateType: 'case', statusColumn: 'status', payloadColumns: ['status'] },
     }).up,
@@ -93,7 +109,7 @@ afterAll(async () => {
 });
 
 /** A request's EntityManager: the schema's role, the caller's scope and the actor in the session settings. */
-function requestEm(scopePath = '42.436.18073') {
+function requestEm(scopePath = `42.436.${UNIT_18073}`) {
   const em = orm.em.fork();
   em.setSessionContext(scopeSessionContext(schema, scopePath, ACTOR));
   return em;
@@ -103,14 +119,15 @@ describe('history triggers on PostgreSQL', () => {
   it('records a set-based insert ... select, with its events, in the same transaction', async () => {
     await sql('begin');
     await sql(
-      `select set_config('ansinh.actor_id', 'import-1', true), set_config('ansinh.actor_name', 'huyen.436', true)`,
+      `select set_config('ansinh.actor_id', 'import-1', true), set_config('ansinh.actor_name', 'huyen.436', true),
+              set_config('ansinh.change_reason', 'reform 2025-07-01', true)`,
     );
     await sql(
-      `insert into ${schema}.cases select gen_random_uuid(), gen_random_uuid(), '18077', 'open', 'n' || i, now() from generate_series(1, 1000) i`,
+      `insert into ${schema}.cases select gen_random_uuid(), gen_random_uuid(), '${UNIT_18077}', 'open', 'n' || i, now() from generate_series(1, 1000) i`,
     );
     // Written by this very transaction: their xmin is its id.
     const [mine] = await sql(
-      `select (select count(*) from ${schema}.change_history where xmin::text = pg_current_xact_id()::text and action = 'create' and actor_name = 'huyen.436' and case_id = row_id and unit_code = '18077') as history,
+      `select (select count(*) from ${schema}.change_history where xmin::text = pg_current_xact_id()::text and action = 'create' and actor_name = 'huyen.436' and case_id = row_id and unit_id = '${UNIT_18077}' and reason = 'reform 2025-07-01') as history,
               (select count(*) from ${schema}.outbox where xmin::text = pg_current_xact_id()::text and event_type = 'case.created' and payload = '{"before": null, "after": {"status": "open"}}') as events`,
     );
     await sql('commit');
@@ -120,7 +137,7 @@ describe('history triggers on PostgreSQL', () => {
   it('records a set-based update of many rows once per changed row, and nothing for a change of ignored columns', async () => {
     await sql(`update ${schema}.cases set updated_at = now() + interval '1 day'`);
     expect(await count(`select count(*) from ${schema}.change_history where action = 'update'`)).toBe(0);
-    await sql(`update ${schema}.cases set note = note || '!' where unit_code = '18077'`);
+    await sql(`update ${schema}.cases set note = note || '!' where unit_id = '${UNIT_18077}'`);
     expect(
       await count(
         `select count(*) from ${schema}.change_history where action = 'update' and actor_name = 'system'`,
@@ -141,7 +158,7 @@ describe('history triggers on PostgreSQL', () => {
     const events = await count(`select count(*) from ${schema}.outbox`);
     await sql('begin');
     await sql(
-      `insert into ${schema}.cases select gen_random_uuid(), gen_random_uuid(), '18077', 'open', 'x', now() from generate_series(1, 10)`,
+      `insert into ${schema}.cases select gen_random_uuid(), gen_random_uuid(), '${UNIT_18077}', 'open', 'x', now() from generate_series(1, 10)`,
     );
     await sql(`delete from ${schema}.cases where note = 'n1!'`);
     await sql('rollback');
@@ -151,7 +168,7 @@ describe('history triggers on PostgreSQL', () => {
         tx.create(Case, {
           id: randomUUID(),
           personId: randomUUID(),
-          unitCode: '18073',
+          unitId: UNIT_18073,
           status: 'open',
           note: 'x',
           updatedAt: new Date(),
@@ -172,7 +189,7 @@ describe('history triggers on PostgreSQL', () => {
       tx.create(Case, {
         id,
         personId,
-        unitCode: '18073',
+        unitId: UNIT_18073,
         status: 'open',
         note: 'first',
         updatedAt: new Date(),
@@ -180,7 +197,7 @@ describe('history triggers on PostgreSQL', () => {
       tx.create(Case, {
         id: randomUUID(),
         personId,
-        unitCode: '18073',
+        unitId: UNIT_18073,
         status: 'open',
         note: 'second',
         updatedAt: new Date(),
@@ -234,41 +251,41 @@ describe('history triggers on PostgreSQL', () => {
       },
     ]);
     const events = await sql(
-      `select event_type, payload, unit_code, published_at from ${schema}.outbox where aggregate_id = $1 order by id`,
+      `select event_type, payload, unit_id, published_at from ${schema}.outbox where aggregate_id = $1 order by id`,
       [id],
     );
     expect(events).toEqual([
       {
         event_type: 'case.created',
         payload: { before: null, after: { status: 'open' } },
-        unit_code: '18073',
+        unit_id: UNIT_18073,
         published_at: null,
       },
       {
         event_type: 'case.updated',
         payload: { before: { status: 'open' }, after: { status: 'closed' } },
-        unit_code: '18073',
+        unit_id: UNIT_18073,
         published_at: null,
       },
       {
         event_type: 'case.status-changed',
         payload: { before: { status: 'open' }, after: { status: 'closed' } },
-        unit_code: '18073',
+        unit_id: UNIT_18073,
         published_at: null,
       },
       {
         event_type: 'case.deleted',
         payload: { before: { status: 'closed' }, after: null },
-        unit_code: '18073',
+        unit_id: UNIT_18073,
         published_at: null,
       },
     ]);
   });
 
   it("lets the schema's role read the history in its scope only, and write neither history nor events", async () => {
-    const loader = createHistoryLoader(requestEm('42.436.18073'), schema, 'person_id');
+    const loader = createHistoryLoader(requestEm(), schema, 'person_id');
     const [personId] = (
-      await sql(`select person_id from ${schema}.change_history where unit_code = '18073' limit 1`)
+      await sql(`select person_id from ${schema}.change_history where unit_id = '${UNIT_18073}' limit 1`)
     ).map((row) => row.person_id as string);
     const [own, other] = await Promise.all([
       loader.load(personId!),

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { changeHistoryTable, historyTriggers, outboxTable } from './history-triggers.ts';
 
-const ACTOR = `coalesce(nullif(current_setting('ansinh.actor_id', true), ''), 'system'), coalesce(nullif(current_setting('ansinh.actor_name', true), ''), 'system'), nullif(current_setting('ansinh.actor_unit', true), '')`;
+const ACTOR = `coalesce(nullif(current_setting('ansinh.actor_id', true), ''), 'system'), coalesce(nullif(current_setting('ansinh.actor_name', true), ''), 'system'), nullif(current_setting('ansinh.actor_unit', true), ''), nullif(current_setting('ansinh.change_reason', true), '')`;
 
 const persons = {
   schema: 'registry',
   table: 'persons',
   entityColumns: { person_id: 'id' },
-  unitColumn: 'residence_unit_code',
+  unitColumn: 'residence_unit_id',
   ignoreColumns: ['updated_at'],
 };
 
@@ -19,16 +19,16 @@ describe('historyTriggers', () => {
       'create or replace function "registry"."record_persons_changes"() returns trigger language plpgsql security definer set search_path = pg_catalog, "registry" set enable_nestloop = off',
     );
     expect(fn).toContain(
-      `insert into "registry"."change_history" (table_name, row_id, person_id, unit_code, action, actor_id, actor_name, actor_unit_code, before, after)
-    select 'persons', r."id", r."id", r."residence_unit_code", 'create', ${ACTOR}, null, to_json(r) from new_rows r;`,
+      `insert into "registry"."change_history" (table_name, row_id, person_id, unit_id, action, actor_id, actor_name, actor_unit_code, reason, before, after)
+    select 'persons', r."id", r."id", r."residence_unit_id", 'create', ${ACTOR}, null, to_json(r) from new_rows r;`,
     );
     expect(fn).toContain(
-      `select 'persons', r."id", r."id", r."residence_unit_code", 'update', ${ACTOR}, to_json(o), to_json(r)
+      `select 'persons', r."id", r."id", r."residence_unit_id", 'update', ${ACTOR}, to_json(o), to_json(r)
       from new_rows r join old_rows o on o."id" = r."id"
      where to_jsonb(o) - '{updated_at}'::text[] is distinct from to_jsonb(r) - '{updated_at}'::text[];`,
     );
     expect(fn).toContain(
-      `select 'persons', r."id", r."id", r."residence_unit_code", 'delete', ${ACTOR}, to_json(r), null from old_rows r;`,
+      `select 'persons', r."id", r."id", r."residence_unit_id", 'delete', ${ACTOR}, to_json(r), null from old_rows r;`,
     );
     expect(fn).not.toContain('outbox');
     expect(triggers).toEqual([
@@ -52,10 +52,10 @@ describe('historyTriggers', () => {
       schema: 'registry',
       table: 'payment_accounts',
       entityColumns: { person_id: 'person_id' },
-      unitColumn: '(select p.residence_unit_code from registry.persons p where p.id = r.person_id)',
+      unitColumn: '(select p.residence_unit_id from registry.persons p where p.id = r.person_id)',
     }).up;
     expect(fn).toContain(
-      `select 'payment_accounts', r."id", r."person_id", (select p.residence_unit_code from registry.persons p where p.id = r.person_id), 'create'`,
+      `select 'payment_accounts', r."id", r."person_id", (select p.residence_unit_id from registry.persons p where p.id = r.person_id), 'create'`,
     );
     expect(fn).toContain('where to_jsonb(o) is distinct from to_jsonb(r);');
   });
@@ -63,7 +63,7 @@ describe('historyTriggers', () => {
   it('writes a unit of null and no entity column when the table declares none', () => {
     const [fn] = historyTriggers({ schema: 'approvals', table: 'standard_levels' }).up;
     expect(fn).toContain(
-      `insert into "approvals"."change_history" (table_name, row_id, unit_code, action, actor_id, actor_name, actor_unit_code, before, after)
+      `insert into "approvals"."change_history" (table_name, row_id, unit_id, action, actor_id, actor_name, actor_unit_code, reason, before, after)
     select 'standard_levels', r."id", null, 'create'`,
     );
   });
@@ -74,17 +74,17 @@ describe('historyTriggers', () => {
       events: { aggregateType: 'person', statusColumn: 'status', payloadColumns: ['status'] },
     }).up;
     expect(fn).toContain(
-      `insert into "registry"."outbox" (aggregate_type, aggregate_id, event_type, payload, unit_code)
-    select 'person', (r."id")::text, 'person.created', jsonb_build_object('before', null, 'after', jsonb_build_object('status', r."status")), r."residence_unit_code" from new_rows r;`,
+      `insert into "registry"."outbox" (aggregate_type, aggregate_id, event_type, payload, unit_id)
+    select 'person', (r."id")::text, 'person.created', jsonb_build_object('before', null, 'after', jsonb_build_object('status', r."status")), r."residence_unit_id" from new_rows r;`,
     );
     expect(fn).toContain(
-      `select 'person', (r."id")::text, e.event_type, jsonb_build_object('before', jsonb_build_object('status', o."status"), 'after', jsonb_build_object('status', r."status")), r."residence_unit_code"
+      `select 'person', (r."id")::text, e.event_type, jsonb_build_object('before', jsonb_build_object('status', o."status"), 'after', jsonb_build_object('status', r."status")), r."residence_unit_id"
       from new_rows r join old_rows o on o."id" = r."id"
       cross join lateral (select 'person.updated' union all select 'person.status-changed' where o."status" is distinct from r."status") e(event_type)
      where to_jsonb(o) - '{updated_at}'::text[] is distinct from to_jsonb(r) - '{updated_at}'::text[];`,
     );
     expect(fn).toContain(
-      `select 'person', (r."id")::text, 'person.deleted', jsonb_build_object('before', jsonb_build_object('status', r."status"), 'after', null), r."residence_unit_code" from old_rows r;`,
+      `select 'person', (r."id")::text, 'person.deleted', jsonb_build_object('before', jsonb_build_object('status', r."status"), 'after', null), r."residence_unit_id" from old_rows r;`,
     );
   });
 

@@ -1,4 +1,4 @@
-import { ACTOR_SETTINGS, subgraphRole } from '../scope/row-level-security.ts';
+import { ACTOR_SETTINGS, CHANGE_REASON_SETTING, subgraphRole } from '../scope/row-level-security.ts';
 
 /**
  * Change history and domain events, declared per table and written by the database.
@@ -77,6 +77,8 @@ const ACTOR_SQL = [
   `nullif(current_setting('${ACTOR_SETTINGS.unit}', true), '')`,
 ].join(', ');
 
+const REASON_SQL = `nullif(current_setting('${CHANGE_REASON_SETTING}', true), '')`;
+
 const TRIGGER_EVENTS = [
   ['insert', 'referencing new table as new_rows'],
   ['update', 'referencing old table as old_rows new table as new_rows'],
@@ -108,11 +110,12 @@ export function historyTriggers(declaration: HistoryDeclaration): MigrationSql {
     'table_name',
     'row_id',
     ...entityColumns.map(([column]) => column),
-    'unit_code',
+    'unit_id',
     'action',
     'actor_id',
     'actor_name',
     'actor_unit_code',
+    'reason',
     'before',
     'after',
   ].join(', ');
@@ -124,6 +127,7 @@ export function historyTriggers(declaration: HistoryDeclaration): MigrationSql {
       unit(row),
       literal(action),
       ACTOR_SQL,
+      REASON_SQL,
       before,
       after,
     ].join(', ');
@@ -157,7 +161,7 @@ export function historyTriggers(declaration: HistoryDeclaration): MigrationSql {
         .join(', ')})`;
     const payload = (before: string | null, after: string | null) =>
       `jsonb_build_object('before', ${before ? payloadOf(before) : 'null'}, 'after', ${after ? payloadOf(after) : 'null'})`;
-    const intoOutbox = `insert into ${schema}."outbox" (aggregate_type, aggregate_id, event_type, payload, unit_code)`;
+    const intoOutbox = `insert into ${schema}."outbox" (aggregate_type, aggregate_id, event_type, payload, unit_id)`;
     const event = (name: string) => literal(`${aggregateType}.${name}`);
     branches.insert.push(
       `${intoOutbox}\n    select ${literal(aggregateType)}, ${aggregateId('r')}, ${event('created')}, ${payload(null, 'r')}, ${unit('r')} from new_rows r;`,
@@ -217,7 +221,54 @@ export type ChangeHistoryTableDeclaration = {
 };
 
 /**
- * SQL that creates `<schema>.change_history`: readable by the subgraph's role under row-level
+ * SQL that turns the `unit_code` of `<schema>.change_history` and `<schema>.outbox` (as the first
+ * `changeHistoryTable` and `outboxTable` made them) into `unit_id`, the unit version (a code names
+ * other territory after the 2025 reform), and adds the change's `reason`. Rows recorded before get the
+ * unit that had the code when they were written (the one still in force). Regenerate the triggers
+ * (`historyTriggers`) in the same migration.
+ */
+export function historyUnitIdentitySql(
+  schemaName: string,
+  options: {
+    outbox: boolean;
+    /** The history's row-level security (see `changeHistoryTable`), over `unit_id` now. */
+    readableWhen: string;
+    /** The one it replaces, over `unit_code` (for `down`). */
+    formerReadableWhen: string;
+  },
+): MigrationSql {
+  const schema = identifier(schemaName, 'schema');
+  const history = `${schema}."change_history"`;
+  const tables = [history, ...(options.outbox ? [`${schema}."outbox"`] : [])];
+  const policy = (readableWhen: string) => [
+    `drop policy if exists "history_scope" on ${history};`,
+    `create policy "history_scope" on ${history} for select using (${readableWhen});`,
+  ];
+  const up = [`drop policy if exists "history_scope" on ${history};`];
+  up.push(
+    ...tables.flatMap((table) => [
+      `alter table ${table} add column "unit_id" uuid null;`,
+      `update ${table} t set "unit_id" = u.id from registry.v_units u where u.code = t.unit_code and u.valid_to is null;`,
+      `alter table ${table} drop column "unit_code";`,
+    ]),
+  );
+  up.push(`alter table ${history} add column "reason" text null;`, ...policy(options.readableWhen));
+  const down = [
+    `drop policy if exists "history_scope" on ${history};`,
+    `alter table ${history} drop column "reason";`,
+    ...tables.flatMap((table) => [
+      `alter table ${table} add column "unit_code" varchar(5) null;`,
+      `update ${table} t set "unit_code" = u.code from registry.v_units u where u.id = t.unit_id;`,
+      `alter table ${table} drop column "unit_id";`,
+    ]),
+    ...policy(options.formerReadableWhen),
+  ];
+  return { up, down };
+}
+
+/**
+ * SQL that creates `<schema>.change_history` (in its first shape: `historyUnitIdentitySql` follows
+ * in a later migration; what this returns is part of landed migrations): readable by the subgraph's role under row-level
  * security, written only by the history triggers (they run as the owner).
  */
 export function changeHistoryTable(declaration: ChangeHistoryTableDeclaration): MigrationSql {
@@ -259,7 +310,7 @@ export function changeHistoryTable(declaration: ChangeHistoryTableDeclaration): 
 }
 
 /**
- * SQL that creates `<schema>.outbox`: domain events written by the history triggers in the
+ * SQL that creates `<schema>.outbox` (in its first shape, see `historyUnitIdentitySql`): domain events written by the history triggers in the
  * transaction of the change, for a relay to publish (`published_at` null until then) in `id` order.
  * No grant to the subgraph's role: requests neither read nor write events; the relay runs as the owner.
  */

@@ -4,16 +4,16 @@ import type { UnitLevel } from '../auth/token-verifier.ts';
 import { badInput, forbidden } from '../errors/app-error.ts';
 import { identifierArgument } from '../text/identifier-argument.ts';
 import { UNIT_CODE_FORMAT } from '../text/text-policy.ts';
-
-/** What a scope check needs of a unit: its path, and its level where the lookup knows it. */
-export type ScopeUnit = { path: string; level?: UnitLevel | undefined };
+import type { ScopedUnit } from '../db/unit-scope.ts';
+import { isWriteAction } from '../auth/permissions.ts';
+import { displayDate } from '../time/display-date.ts';
 
 /**
- * Current units by code, as a request's DataLoader gives them: a path (other subgraphs read
- * `registry.v_units`), a unit (the registry's own), or nothing when no current unit has the code.
+ * The units unit-code arguments name, as a request's DataLoader gives them (createUnitLoader,
+ * services/common/src/db/unit-scope.ts): the unit a code names today, or nothing.
  */
 export type UnitsByCode = {
-  load(code: string): Promise<string | ScopeUnit | null | undefined>;
+  load(code: string): Promise<ScopedUnit | null | undefined>;
 };
 
 const LEVEL_NAMES: Record<UnitLevel, string> = {
@@ -23,9 +23,10 @@ const LEVEL_NAMES: Record<UnitLevel, string> = {
 };
 
 /**
- * The unit a unit-code argument names, refused unless its code is well formed, a current unit has
- * it (of `level`, when asked: a lookup that gives only paths then finds none), and the caller's scope
- * for `action` covers it. The one place that turns a `unitCode` argument into a scope.
+ * The unit a unit-code argument names, refused unless its code is well formed, it names a unit (of
+ * `level`, when asked), and the caller's scope covers it for `action`: reading, any unit the caller
+ * reads across eras; changing, a unit in force under the caller's own unit. The one place that turns
+ * a `unitCode` argument into a unit.
  */
 export async function unitInScope(
   session: Session,
@@ -33,23 +34,33 @@ export async function unitInScope(
   unitCode: string,
   units: UnitsByCode,
   options: { field?: string; level?: UnitLevel } = {},
-): Promise<{ code: string; path: string }> {
+): Promise<ScopedUnit> {
   const field = options.field ?? 'unitCode';
   session.assert(action);
   identifierArgument(unitCode, UNIT_CODE_FORMAT, field, 'Mã đơn vị');
-  const found = await units.load(unitCode);
-  const unit = typeof found === 'string' ? { path: found, level: undefined } : found;
+  const unit = await units.load(unitCode);
   if (!unit || (options.level !== undefined && unit.level !== options.level)) {
     const name = options.level ? LEVEL_NAMES[options.level] : 'đơn vị';
     throw badInput(field, `Không tìm thấy ${name} có mã "${unitCode}".`);
   }
-  if (!session.covers(unit.path)) throw forbidden();
-  return { code: unitCode, path: unit.path };
+  if (!isWriteAction(action)) {
+    if (!session.covers(unit.path)) throw forbidden();
+    return unit;
+  }
+  if (unit.validTo !== null) {
+    throw badInput(
+      field,
+      `Đơn vị ${unitCode} (${LEVEL_NAMES[unit.level]}) đã chấm dứt hoạt động từ sau ngày ${displayDate(unit.validTo)}: không ghi được dữ liệu mới cho đơn vị này.`,
+    );
+  }
+  if (!session.coversForWrite(unit.path)) throw forbidden();
+  return unit;
 }
 
 /**
- * The subtree a query is about: the unit named by the `unitCode` argument when it is within the
- * caller's scope, else the caller's own unit. Refuses an unknown unit or one outside the scope.
+ * The paths a query is about (filter with `path <@ ?::ltree[]`): those the unit named by the
+ * `unitCode` argument reads across eras, when the caller reads it, else the caller's own. Refuses an
+ * unknown unit or one outside the scope.
  */
 export async function subtreeFor(
   session: Session,
@@ -57,8 +68,8 @@ export async function subtreeFor(
   unitCode: string | null | undefined,
   units: UnitsByCode,
   field = 'unitCode',
-): Promise<string> {
-  const scope = session.assert(action);
-  if (!unitCode) return scope;
-  return (await unitInScope(session, action, unitCode, units, { field })).path;
+): Promise<string[]> {
+  session.assert(action);
+  if (!unitCode) return [...session.readPaths];
+  return (await unitInScope(session, action, unitCode, units, { field })).scopePaths;
 }

@@ -15,7 +15,7 @@ import { bearerToken, type TokenVerifier } from '../auth/token-verifier.ts';
 import { baseEnvSchema, databasePasswordOf, parseEnv, port } from '../config/env.ts';
 import { openSubgraphOrm } from '../db/orm.ts';
 import { databaseUnavailable, databaseUnavailableError } from '../db/database-unavailable.ts';
-import { unitPathOf } from '../db/unit-scope.ts';
+import { unitScopeOf } from '../db/unit-scope.ts';
 import { AppError, toGraphQLError } from '../errors/app-error.ts';
 import { createErrorFormatter } from '../errors/format-error.ts';
 import { guardResolvers } from '../graphql/guard-resolvers.ts';
@@ -266,7 +266,7 @@ async function sessionOf(
     const token = bearerToken(request.headers.authorization);
     if (!token) return Session.anonymous();
     const principal = await verifier.verify(token);
-    return Session.of(principal, await unitPathOf(em, principal.unitCode));
+    return Session.of(principal, await unitScopeOf(em, principal.unitCode));
   } catch (error) {
     if (error instanceof AppError) throw toGraphQLError(error, { httpStatus: true });
     if (databaseUnavailable(error)) throw databaseUnavailableError();

@@ -1,4 +1,4 @@
-import { unitScopePolicy } from '@ansinh/common';
+import { personRecordPolicy } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
@@ -16,7 +16,8 @@ export const PaymentLine = defineEntity({
       .onCreate(() => randomUUID()),
     personId: p.uuid(),
     entitlementId: p.uuid().nullable(),
-    unitCode: p.string().length(5),
+    /** The paying unit's version (registry.administrative_units.id). A line never moves: it stays with the unit that paid it. */
+    unitId: p.uuid(),
     month: p.string().length(7),
     amount: p.bigint('number'),
     arrears: p.bigint('number').default(0),
@@ -26,8 +27,10 @@ export const PaymentLine = defineEntity({
     reference: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
-  uniques: [{ properties: ['personId', 'month', 'unitCode'] }],
-  indexes: [{ properties: ['unitCode', 'month'] }],
-  policies: [unitScopePolicy<{ unitCode: string }>('unitCode')],
+  uniques: [{ properties: ['personId', 'month', 'unitId'] }],
+  indexes: [{ properties: ['unitId', 'month'] }],
+  // Readable by whoever reads the paying unit or the person now (a commune reads the pre-reform lines
+  // of the people it took over); written only by a unit in force.
+  policies: [personRecordPolicy<{ unitId: string; personId: string }>('unitId', 'personId')],
 });
 export type PaymentLine = InferEntity<typeof PaymentLine>;

@@ -1,18 +1,23 @@
-import { badInput, SUBTREE_UNIT_CODES } from '@ansinh/common';
+import { arrayLiteral, badInput, personInScopeSql, UNIT_IDS_UNDER } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { PaymentLine } from './payment-line.entity.ts';
 
-const IN_SUBTREE = `unit_code in (${SUBTREE_UNIT_CODES})`;
+/** Paid by a unit under one of the paths given (one ltree[] parameter). */
+const PAID_UNDER = `unit_id in (${UNIT_IDS_UNDER})`;
 
-/** A person's payment lines in units of `scopePath`, newest first; batched per request. */
-export function createPaymentsByPersonLoader(em: EntityManager, scopePath: () => string) {
+/**
+ * A person's payment lines that the caller reads, newest first (batched per request): paid by a unit
+ * under the caller's read paths, or of a person the caller reads now, whichever unit paid them (a
+ * commune reads the pre-reform lines of the people it took over).
+ */
+export function createPaymentsByPersonLoader(em: EntityManager, readPaths: () => readonly string[]) {
   return new DataLoader<string, PaymentLine[]>(async (personIds) => {
     const rows = await em
       .createQueryBuilder(PaymentLine, 'l')
       .where({ personId: { $in: [...personIds] } })
-      .andWhere(IN_SUBTREE, [scopePath()])
-      .orderBy({ month: 'desc' })
+      .andWhere(`(${PAID_UNDER} or ${personInScopeSql('l.person_id')})`, [arrayLiteral(readPaths())])
+      .orderBy({ month: 'desc', id: 'asc' })
       .getResultList();
     return personIds.map((id) => rows.filter((row) => row.personId === id));
   });
@@ -21,16 +26,17 @@ export function createPaymentsByPersonLoader(em: EntityManager, scopePath: () =>
 /** The most lines one payment list answers; a larger unit must be asked commune by commune. */
 export const MAX_LINES_PER_LIST = 20_000;
 
+/** The month's lines paid by units under `unitPaths`. */
 export async function findPaymentList(
   em: EntityManager,
-  unitPath: string,
+  unitPaths: readonly string[],
   month: string,
 ): Promise<PaymentLine[]> {
   const rows = await em
     .createQueryBuilder(PaymentLine, 'l')
     .where({ month })
-    .andWhere(IN_SUBTREE, [unitPath])
-    .orderBy({ unitCode: 'asc', personId: 'asc' })
+    .andWhere(PAID_UNDER, [arrayLiteral(unitPaths)])
+    .orderBy({ unitId: 'asc', personId: 'asc' })
     .limit(MAX_LINES_PER_LIST + 1)
     .getResultList();
   if (rows.length > MAX_LINES_PER_LIST) {

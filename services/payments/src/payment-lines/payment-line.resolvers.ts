@@ -6,8 +6,8 @@ export const paymentLineResolvers = {
   Query: {
     paymentLines: async (_parent, args, context) => {
       const month = monthArgument(args.month, 'month');
-      const path = await subtreeFor(context.session, 'payment:read', args.unitCode, context.loaders.unitPath);
-      return findPaymentList(context.em, path, month);
+      const paths = await subtreeFor(context.session, 'payment:read', args.unitCode, context.loaders.units);
+      return findPaymentList(context.em, paths, month);
     },
   },
   Person: {
@@ -23,7 +23,7 @@ export const paymentLineResolvers = {
     total: (line) => line.amount + line.arrears,
     channel: (line) => line.channel.toUpperCase() as PaymentChannel,
     status: (line) => line.status.toUpperCase() as PaymentStatus,
-    unit: (line) => ({ code: line.unitCode }),
+    unit: (line) => ({ id: line.unitId }),
     history: (line, _args, context) => {
       context.session.assert('payment:read');
       return context.loaders.paymentLineHistory.load(line.id);

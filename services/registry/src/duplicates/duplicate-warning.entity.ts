@@ -7,7 +7,7 @@ export const DUPLICATE_STATUS_VALUES = ['open', 'merged', 'dismissed'] as const;
 
 /**
  * Cảnh báo trùng: `personId` looks like `matchedPersonId` (same CCCD, or the same name without
- * accents and date of birth in the same district). An official merges or dismisses it.
+ * accents and date of birth in the same area: `former_district_ids` overlapping). An official merges or dismisses it.
  */
 export const DuplicateWarning = defineEntity({
   name: 'DuplicateWarning',
@@ -20,8 +20,8 @@ export const DuplicateWarning = defineEntity({
     personId: p.uuid(),
     matchedPersonId: p.uuid(),
     reason: p.enum(DUPLICATE_REASON_VALUES),
-    /** Commune of `personId` when the warning was raised. */
-    unitCode: p.string().length(5),
+    /** Commune (unit version) of `personId` when the warning was raised, or where it lives when decided. */
+    unitId: p.uuid(),
     status: p.enum(DUPLICATE_STATUS_VALUES).default('open'),
     createdAt: p.datetime().onCreate(() => new Date()),
     decidedAt: p.datetime().nullable(),
@@ -29,9 +29,9 @@ export const DuplicateWarning = defineEntity({
     decidedByName: p.text().nullable(),
     decisionNote: p.text().nullable(),
   },
-  indexes: [{ properties: ['unitCode', 'status'] }, { properties: ['matchedPersonId'] }],
+  indexes: [{ properties: ['unitId', 'status'] }, { properties: ['matchedPersonId'] }],
   uniques: [{ properties: ['personId', 'matchedPersonId'] }],
-  policies: [unitScopePolicy<{ unitCode: string }>('unitCode')],
+  policies: [unitScopePolicy<{ unitId: string }>('unitId')],
 });
 
 export type DuplicateWarning = InferEntity<typeof DuplicateWarning>;

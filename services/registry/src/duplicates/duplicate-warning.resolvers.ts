@@ -7,13 +7,13 @@ export const duplicateWarningResolvers = {
     duplicateWarnings: async (_parent, args, context) => {
       const first = args.first ?? 50;
       if (first < 1 || first > 200) throw badInput('first', 'Số bản ghi mỗi trang phải từ 1 đến 200.');
-      const path = await subtreeFor(
+      const paths = await subtreeFor(
         context.session,
         'person:read',
         args.unitCode,
-        context.loaders.unitByCode,
+        context.loaders.scopeUnits,
       );
-      return duplicateWarningsUnder(context.em, path, lower(args.status ?? 'OPEN'), first);
+      return duplicateWarningsUnder(context.em, paths, lower(args.status ?? 'OPEN'), first);
     },
   },
   Mutation: {

@@ -1,8 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, forbidden, notFound, SUBTREE_UNIT_CODES, type Session } from '@ansinh/common';
+import {
+  AppError,
+  arrayLiteral,
+  badInput,
+  forbidden,
+  notFound,
+  UNIT_IDS_UNDER,
+  type Session,
+} from '@ansinh/common';
 import { PaymentAccount } from '../accounts/payment-account.entity.ts';
 import { Person } from '../persons/person.entity.ts';
 import { holdsActiveEntitlement } from '../persons/person.repository.ts';
+import { unitWritableBy } from '../persons/person.service.ts';
+import { unitById } from '../units/unit.loader.ts';
 import { fieldText } from '../text/field-text.ts';
 import { DuplicateWarning } from './duplicate-warning.entity.ts';
 
@@ -16,14 +26,30 @@ const FILLED_FROM_DUPLICATE = [
   'relationToHead',
 ] as const;
 
-async function openWarning(em: EntityManager, session: Session, id: string): Promise<DuplicateWarning> {
+/**
+ * An open warning the caller may decide, with the unit the decision is recorded under: where its
+ * newer record lives now (a warning raised before the 2025 reform follows its person to the commune
+ * that took them over), else where it was raised. That unit must be one the caller may write.
+ */
+async function openWarning(
+  em: EntityManager,
+  session: Session,
+  id: string,
+): Promise<{ warning: DuplicateWarning; unitId: string }> {
   session.assert('duplicate:decide');
   const warning = await em.findOne(DuplicateWarning, { id });
   if (!warning) throw notFound('Không tìm thấy cảnh báo trùng trong phạm vi đơn vị của bạn.');
   if (warning.status !== 'open') {
     throw new AppError('CONFLICT', 'Cảnh báo này đã được xử lý.', { field: 'id' });
   }
-  return warning;
+  const person = await em.findOne(Person, { id: warning.personId });
+  const unit = await unitById(em, person?.residenceUnitId ?? warning.unitId);
+  if (!unitWritableBy(session, unit)) {
+    throw forbidden(
+      `Cảnh báo này thuộc ${unit.fullName} (mã ${unit.code}): tài khoản của bạn chỉ được xem, không được xử lý.`,
+    );
+  }
+  return { warning, unitId: unit.id };
 }
 
 /** The official's note on a decision, through the text policy; an empty note is none. */
@@ -37,11 +63,12 @@ function noteOf(note: string | null | undefined): string | null {
 function decide(
   warning: DuplicateWarning,
   session: Session,
-  status: 'merged' | 'dismissed',
+  decision: { status: 'merged' | 'dismissed'; unitId: string },
   note: string | null,
 ) {
   const principal = session.requirePrincipal();
-  warning.status = status;
+  warning.status = decision.status;
+  warning.unitId = decision.unitId;
   warning.decidedAt = new Date();
   warning.decidedById = principal.subject;
   warning.decidedByName = principal.username;
@@ -56,8 +83,8 @@ export async function dismissDuplicate(
   note: string | null | undefined,
 ): Promise<DuplicateWarning> {
   const decisionNote = noteOf(note);
-  const warning = await openWarning(em, session, id);
-  decide(warning, session, 'dismissed', decisionNote);
+  const { warning, unitId } = await openWarning(em, session, id);
+  decide(warning, session, { status: 'dismissed', unitId }, decisionNote);
   await em.flush();
   return warning;
 }
@@ -74,7 +101,7 @@ export async function mergeDuplicate(
   note: string | null | undefined,
 ): Promise<DuplicateWarning> {
   const decisionNote = noteOf(note);
-  const warning = await openWarning(em, session, id);
+  const { warning, unitId } = await openWarning(em, session, id);
   const [duplicate, kept] = await Promise.all([
     em.findOne(Person, { id: warning.personId }),
     em.findOne(Person, { id: warning.matchedPersonId }),
@@ -82,6 +109,12 @@ export async function mergeDuplicate(
   if (!duplicate || !kept) {
     throw forbidden(
       'Một trong hai bản ghi thuộc đơn vị khác hoặc đã bị xóa: cấp trên của cả hai đơn vị xử lý cảnh báo này.',
+    );
+  }
+  const keptUnit = await unitById(em, kept.residenceUnitId);
+  if (!unitWritableBy(session, keptUnit)) {
+    throw forbidden(
+      `Bản ghi được giữ lại thuộc ${keptUnit.fullName} (mã ${keptUnit.code}): tài khoản của bạn chỉ được xem, không được gộp vào đó.`,
     );
   }
   if (await holdsActiveEntitlement(em, duplicate.id)) {
@@ -115,28 +148,29 @@ export async function mergeDuplicate(
     }
     await tx.nativeDelete(Person, { id: duplicate.id });
     const decided = await tx.findOneOrFail(DuplicateWarning, { id });
-    decide(decided, session, 'merged', decisionNote);
+    decide(decided, session, { status: 'merged', unitId }, decisionNote);
   });
   return em.refreshOrFail(warning);
 }
 
-/** Warnings raised in the communes under a unit path, newest first. */
+/** Warnings raised in the communes under the unit paths (a unit's read paths), newest first. */
 export async function duplicateWarningsUnder(
   em: EntityManager,
-  unitPath: string,
+  unitPaths: readonly string[],
   status: DuplicateWarning['status'],
   first: number,
 ): Promise<{ nodes: DuplicateWarning[]; totalCount: number }> {
-  const inSubtree = `unit_code in (${SUBTREE_UNIT_CODES})`;
+  const inSubtree = `unit_id in (${UNIT_IDS_UNDER})`;
+  const paths = arrayLiteral(unitPaths);
   const [nodes, totalCount] = await Promise.all([
     em
       .createQueryBuilder(DuplicateWarning, 'w')
-      .where(inSubtree, [unitPath])
+      .where(inSubtree, [paths])
       .andWhere({ status })
       .orderBy({ createdAt: 'desc' })
       .limit(first)
       .getResultList(),
-    em.createQueryBuilder(DuplicateWarning, 'w').where(inSubtree, [unitPath]).andWhere({ status }).getCount(),
+    em.createQueryBuilder(DuplicateWarning, 'w').where(inSubtree, [paths]).andWhere({ status }).getCount(),
   ]);
   return { nodes, totalCount };
 }

@@ -1,4 +1,4 @@
-import { unitInScopeSql } from '@ansinh/common';
+import { unitReadableSql } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 export const CHANGE_ACTION_VALUES = ['create', 'update', 'delete'] as const;
@@ -18,13 +18,15 @@ export const ChangeRecord = defineEntity({
     rowId: p.uuid(),
     personId: p.uuid().nullable(),
     householdId: p.uuid().nullable(),
-    /** The unit the row belonged to when it changed. */
-    unitCode: p.string().length(5).nullable(),
+    /** The unit (version) the row belonged to when it changed. */
+    unitId: p.uuid().nullable(),
     action: p.enum(CHANGE_ACTION_VALUES),
     changedAt: p.datetime().defaultRaw('now()'),
     actorId: p.text(),
     actorName: p.text(),
     actorUnitCode: p.string().length(5).nullable(),
+    /** Why the change was made, when the writer said (`reform 2025-07-01`): the `ansinh.change_reason` setting. */
+    reason: p.text().nullable(),
     // json, not jsonb: written on every change (a bulk import writes a million), read whole.
     before: p.json<Record<string, unknown>>().columnType('json').nullable(),
     after: p.json<Record<string, unknown>>().columnType('json').nullable(),
@@ -41,8 +43,9 @@ export const ChangeRecord = defineEntity({
   policies: [
     {
       name: 'history_scope',
+      command: 'select',
       using: () =>
-        `${unitInScopeSql('unit_code')} or exists (select 1 from registry.persons p where p.id = person_id) or exists (select 1 from registry.households h where h.id = household_id)`,
+        `${unitReadableSql('unit_id')} or exists (select 1 from registry.persons p where p.id = person_id) or exists (select 1 from registry.households h where h.id = household_id)`,
     },
   ],
 });

@@ -22,7 +22,7 @@ const person = {
   phone: '0912345678',
   address: 'Xóm 1',
   gender: 'male',
-  residence_unit_code: '18073',
+  residence_unit_id: '0193f1c2-7a00-7000-8000-000000018073',
 };
 const account = {
   id: 'x',
@@ -47,14 +47,18 @@ describe('visibleValues (history before/after)', () => {
       citizen_id: person.citizen_id,
       old_id_number: person.old_id_number,
       gender: 'male',
-      residence_unit_code: '18073',
+      residence_unit_id: '0193f1c2-7a00-7000-8000-000000018073',
     });
     expect(JSON.parse(visibleValues(account, 'payment_accounts', as('auditor'), schema)!)).toEqual(account);
   });
 
   it('hides derived columns with the field they come from, and account numbers from other roles', () => {
     const seen = JSON.parse(visibleValues(person, 'persons', as('analyst'), schema)!);
-    expect(seen).toEqual({ id: person.id, gender: 'male', residence_unit_code: '18073' });
+    expect(seen).toEqual({
+      id: person.id,
+      gender: 'male',
+      residence_unit_id: '0193f1c2-7a00-7000-8000-000000018073',
+    });
     expect(JSON.parse(visibleValues(account, 'payment_accounts', as('approver'), schema)!)).toEqual({
       id: 'x',
       holder_name_matches: true,

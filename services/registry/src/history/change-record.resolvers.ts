@@ -24,5 +24,11 @@ export function visibleValues(
 }
 
 export const changeRecordResolvers = {
-  ChangeRecord: sharedChangeRecordResolvers(HISTORY_FIELDS),
+  ChangeRecord: {
+    ...sharedChangeRecordResolvers(HISTORY_FIELDS),
+    // The registry's history holds the unit's version id; its code is what officials read.
+    unitCode: async (record, _args, context) =>
+      record.unitId ? ((await context.loaders.unitById.load(record.unitId))?.code ?? null) : null,
+    reason: (record) => record.reason ?? null,
+  },
 } satisfies Pick<Resolvers, 'ChangeRecord'>;

@@ -1,4 +1,4 @@
-import { unitScopePolicy } from '@ansinh/common';
+import { unitScopePolicy, unitWritableSql } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
@@ -16,7 +16,8 @@ export const Household = defineEntity({
       .onCreate(() => randomUUID()),
     /** The commune's own household number; unique within the commune. */
     code: p.string().length(30),
-    residenceUnitCode: p.string().length(5),
+    /** The commune (administrative_units.id). */
+    residenceUnitId: p.uuid(),
     address: p.text().nullable(),
     headPersonId: p.uuid().nullable(),
     /** Hộ nghèo / hộ cận nghèo, as last reviewed in `povertyYear`. */
@@ -28,8 +29,16 @@ export const Household = defineEntity({
       .onCreate(() => new Date())
       .onUpdate(() => new Date()),
   },
-  uniques: [{ properties: ['residenceUnitCode', 'code'] }],
-  policies: [unitScopePolicy<{ residenceUnitCode: string }>('residenceUnitCode')],
+  uniques: [{ properties: ['residenceUnitId', 'code'] }],
+  policies: [
+    unitScopePolicy<{ residenceUnitId: string }>('residenceUnitId'),
+    {
+      name: 'unit_scope_delete',
+      command: 'delete',
+      type: 'restrictive',
+      using: (columns) => unitWritableSql((columns as Record<string, string>).residenceUnitId!),
+    },
+  ],
 });
 
 export type Household = InferEntity<typeof Household>;

@@ -1,5 +1,6 @@
 import { badInput, idArgument, lower, notFound, upper } from '@ansinh/common';
 import type { Resolvers, PovertyStatus } from '../generated/resolvers-types.ts';
+import { residenceUnitOf } from '../persons/person.resolvers.ts';
 import { createHousehold, setHouseholdMember, updateHousehold } from './household.service.ts';
 
 // Household is not an entity (no @key): the gateway never asks for one, so a representation of it is a
@@ -43,8 +44,9 @@ export const householdResolvers = {
   },
   Household: {
     ...notAnEntity,
-    residenceUnit: async (household, _args, context) =>
-      (await context.loaders.unitByCode.load(household.residenceUnitCode))!,
+    residenceUnit: (household, _args, context) => residenceUnitOf(household.residenceUnitId, context),
+    residenceUnitCode: async (household, _args, context) =>
+      (await residenceUnitOf(household.residenceUnitId, context)).code,
     head: (household, _args, context) =>
       household.headPersonId ? context.loaders.personById.load(household.headPersonId) : null,
     members: (household, _args, context) => context.loaders.householdMembers.load(household.id),

@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { AppError, badInput, notFound, todayInVietnam, type Session } from '@ansinh/common';
+import { AppError, badInput, forbidden, notFound, todayInVietnam, type Session } from '@ansinh/common';
 import { Person, type RelationToHead } from '../persons/person.entity.ts';
 import { checkResidenceUnitCode, yearOf } from '../persons/person.rules.ts';
-import { writablePerson } from '../persons/person.service.ts';
+import { unitWritableBy, writablePerson } from '../persons/person.service.ts';
+import { unitById } from '../units/unit.loader.ts';
 import { fieldText } from '../text/field-text.ts';
 import { writableCommune } from '../units/writable-commune.ts';
 import { Household, type PovertyStatus } from './household.entity.ts';
@@ -48,7 +49,7 @@ export async function createHousehold(
   assertPoverty(povertyStatus, input.povertyYear, today);
   const household = em.create(Household, {
     code,
-    residenceUnitCode: unit.code,
+    residenceUnitId: unit.id,
     address,
     povertyStatus,
     povertyYear: input.povertyYear ?? null,
@@ -68,6 +69,12 @@ async function writableHousehold(em: EntityManager, session: Session, id: string
   session.assert('person:write');
   const household = await em.findOne(Household, { id });
   if (!household) throw notFound('Không tìm thấy hộ trong phạm vi đơn vị của bạn.');
+  const unit = await unitById(em, household.residenceUnitId);
+  if (!unitWritableBy(session, unit)) {
+    throw forbidden(
+      `Hộ thuộc ${unit.fullName} (mã ${unit.code}): tài khoản của bạn chỉ được xem, không được sửa.`,
+    );
+  }
   return household;
 }
 
@@ -114,7 +121,7 @@ export async function setHouseholdMember(
     return em.refreshOrFail(person);
   }
   const household = await writableHousehold(em, session, householdId);
-  if (household.residenceUnitCode !== person.residenceUnitCode) {
+  if (household.residenceUnitId !== person.residenceUnitId) {
     throw badInput('householdId', 'Hộ và đối tượng phải cùng xã/phường.');
   }
   if (!relationToHead) throw badInput('relationToHead', 'Cần quan hệ với chủ hộ.');

@@ -32,7 +32,7 @@ export const personImportResolvers = {
       const upload = await context.files.stat(args.file, owner.unitPath);
       let defaultUnitCode: string | undefined;
       if (args.unitCode) {
-        const units = context.loaders.unitByCode;
+        const units = context.loaders.scopeUnits;
         const commune = { level: 'commune' } as const;
         defaultUnitCode = (await unitInScope(context.session, 'person:write', args.unitCode, units, commune))
           .code;

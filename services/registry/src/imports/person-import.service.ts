@@ -11,6 +11,7 @@ import {
   type Actor,
   type CopyValue,
   type ScopedSession,
+  WRITABLE_UNIT_IDS,
 } from '@ansinh/common/standalone';
 import { holderNameMatches } from '../accounts/payment-account.rules.ts';
 import { foldText } from '../text/fold-text.ts';
@@ -113,7 +114,7 @@ const STAGING_COLUMNS = [
   'citizen_id varchar(12)',
   'old_id_number varchar(12)',
   'phone varchar(15)',
-  'residence_unit_code varchar(5) not null',
+  'residence_unit_id uuid not null',
   'address text',
   'household_code varchar(30)',
   'relation_to_head text',
@@ -139,13 +140,14 @@ const UPDATABLE: readonly [column: string, field: CanonicalField][] = [
   ['citizen_id', 'citizenId'],
   ['old_id_number', 'oldIdNumber'],
   ['phone', 'phone'],
-  ['residence_unit_code', 'residenceUnitCode'],
+  ['residence_unit_id', 'residenceUnitCode'],
   ['address', 'address'],
   ['relation_to_head', 'relationToHead'],
   ['status', 'status'],
 ];
 
-function stagingRow(rowNumber: number, person: ImportedPerson): CopyValue[] {
+/** A checked row as staged, its commune given as the unit (version) its code names in the import's scope. */
+function stagingRow(rowNumber: number, person: ImportedPerson, residenceUnitId: string): CopyValue[] {
   const account = person.account;
   return [
     rowNumber,
@@ -158,7 +160,7 @@ function stagingRow(rowNumber: number, person: ImportedPerson): CopyValue[] {
     person.citizenId,
     person.oldIdNumber,
     person.phone,
-    person.residenceUnitCode,
+    residenceUnitId,
     person.address,
     person.householdCode,
     person.relationToHead,
@@ -321,12 +323,13 @@ export async function importPersonsInTransaction(
     // Without a scope the import would run as the login, which may bypass row-level security.
     if (!scopePath) throw new Error('importPersons needs a scoped session: a role and ansinh.scope_path');
     request.onProgress?.({ phase: 'reading', done: 0, total: null });
-    const { rows: communeRows } = await client.query<{ code: string }>(
-      `select code from registry.administrative_units
-        where valid_to is null and level = 'commune' and path <@ $1::ltree`,
-      [scopePath],
+    // The communes a row may name: those in force under the owner's unit, while it is in force itself
+    // (a unit that has ended writes nothing), each code naming the unit version in force.
+    // The rule of the row-level-security policies the rows are then written under.
+    const { rows: communeRows } = await client.query<{ code: string; id: string }>(
+      `select code, id from registry.v_units where level = 'commune' and id in (${WRITABLE_UNIT_IDS})`,
     );
-    const communes = new Set(communeRows.map((row) => row.code));
+    const communes = new Map(communeRows.map((row) => [row.code, row.id]));
     const sheet = await openSpreadsheet(request.file, {
       fileName: request.fileName,
       columns: request.mapping,
@@ -407,7 +410,8 @@ export async function importPersonsInTransaction(
         continue;
       }
       const person = result.row;
-      if (!communes.has(person.residenceUnitCode)) {
+      const residenceUnitId = communes.get(person.residenceUnitCode);
+      if (residenceUnitId === undefined) {
         await reject(row.rowNumber, row.cells, [
           {
             column: columnOf('residenceUnitCode'),
@@ -417,7 +421,7 @@ export async function importPersonsInTransaction(
         ]);
         continue;
       }
-      await copy.write(stagingRow(row.rowNumber, person));
+      await copy.write(stagingRow(row.rowNumber, person, residenceUnitId));
     }
     await copy.end();
     request.onProgress?.({ phase: 'checking', done: rows, total: rows });
@@ -473,7 +477,7 @@ export async function importPersonsInTransaction(
     }
 
     await client.query(
-      'analyze import_rows (row_number, citizen_id, old_id_number, name_folded, residence_unit_code, household_code)',
+      'analyze import_rows (row_number, citizen_id, old_id_number, name_folded, residence_unit_id, household_code)',
     );
     step('refuse CCCDs held in other units');
     const counts = await upsert(client, mapped, step);
@@ -522,7 +526,7 @@ const COMPARED: readonly [column: string, field: CanonicalField][] = [
   ['citizen_id', 'citizenId'],
   ['old_id_number', 'oldIdNumber'],
   ['phone', 'phone'],
-  ['residence_unit_code', 'residenceUnitCode'],
+  ['residence_unit_id', 'residenceUnitCode'],
   ['address', 'address'],
   ['household_code', 'householdCode'],
   ['relation_to_head', 'relationToHead'],
@@ -560,7 +564,7 @@ async function sameFileDuplicates(client: pg.ClientBase): Promise<SameFileDuplic
                   when old_id_number is not null then 'oldIdNumber' else 'nameAndBirth' end as kind,
              case when citizen_id is not null then citizen_id
                   when old_id_number is not null then old_id_number
-                  else concat_ws('|', name_folded, birth_year, coalesce(birth_date::text, ''), residence_unit_code) end as key
+                  else concat_ws('|', name_folded, birth_year, coalesce(birth_date::text, ''), residence_unit_id) end as key
         from import_rows),
     firsts as (select kind, key, min(row_number) as first_row from keyed group by kind, key having count(*) > 1)
     select k.row_number, d.first_row, d.kind, array_remove(array[${differences}], null) as differences
@@ -609,7 +613,7 @@ async function upsert(
   await client.query(firstMatch('p.old_id_number = s.old_id_number'));
   await client.query(
     firstMatch(
-      `p.name_folded = s.name_folded and p.birth_year = s.birth_year and p.residence_unit_code = s.residence_unit_code
+      `p.name_folded = s.name_folded and p.birth_year = s.birth_year and p.residence_unit_id = s.residence_unit_id
        and p.citizen_id is null and p.birth_date is not distinct from s.birth_date`,
       'and s.citizen_id is null',
     ),
@@ -633,20 +637,20 @@ async function upsert(
     // a scan of the whole table (half a second of such a list's import).
     await client.query(`
       create temp table import_households on commit drop as
-      select f.residence_unit_code, f.code, coalesce(h.id, registry.time_ordered_uuid()) as id, h.id is null as is_new,
+      select f.residence_unit_id, f.code, coalesce(h.id, registry.time_ordered_uuid()) as id, h.id is null as is_new,
              f.poverty_status, f.poverty_year, f.head_person_id
-        from (select s.residence_unit_code, s.household_code as code,
+        from (select s.residence_unit_id, s.household_code as code,
                      max(s.poverty_status) as poverty_status, max(s.poverty_year) as poverty_year,
                      (array_agg(t.person_id) filter (where s.relation_to_head = 'head'))[1] as head_person_id
                 from import_rows s join import_targets t using (row_number)
                where s.household_code is not null
-               group by s.residence_unit_code, s.household_code) f
+               group by s.residence_unit_id, s.household_code) f
         left join lateral (
           select h.id from registry.households h
-           where h.residence_unit_code = f.residence_unit_code and h.code = f.code limit 1) h on true`);
+           where h.residence_unit_id = f.residence_unit_id and h.code = f.code limit 1) h on true`);
     await client.query(`
-      insert into registry.households (id, code, residence_unit_code, poverty_status, poverty_year, head_person_id, created_at, updated_at)
-      select id, code, residence_unit_code, poverty_status, poverty_year, head_person_id, now(), now()
+      insert into registry.households (id, code, residence_unit_id, poverty_status, poverty_year, head_person_id, created_at, updated_at)
+      select id, code, residence_unit_id, poverty_status, poverty_year, head_person_id, now(), now()
         from import_households where is_new`);
     const poverty = mapped.has('povertyStatus');
     await client.query(`
@@ -661,13 +665,13 @@ async function upsert(
   }
   step('households');
   const householdJoin = households
-    ? 'left join import_households h on h.residence_unit_code = s.residence_unit_code and h.code = s.household_code'
+    ? 'left join import_households h on h.residence_unit_id = s.residence_unit_id and h.code = s.household_code'
     : '';
   const created = await client.query(`
     insert into registry.persons (id, full_name, name_folded, birth_year, birth_date, gender, ethnicity_code, citizen_id,
-      old_id_number, phone, residence_unit_code, address, household_id, relation_to_head, status, created_at, updated_at)
+      old_id_number, phone, residence_unit_id, address, household_id, relation_to_head, status, created_at, updated_at)
     select t.person_id, s.full_name, s.name_folded, s.birth_year, s.birth_date, s.gender, s.ethnicity_code, s.citizen_id,
-      s.old_id_number, s.phone, s.residence_unit_code, s.address, ${households ? 'h.id' : 'null'}, s.relation_to_head,
+      s.old_id_number, s.phone, s.residence_unit_id, s.address, ${households ? 'h.id' : 'null'}, s.relation_to_head,
       s.status, now(), now()
       from import_rows s join import_targets t using (row_number) ${householdJoin}
      where t.is_new`);

@@ -2,10 +2,12 @@ import { jobResolvers, type SubgraphJobs } from '@ansinh/common';
 import { registryFiles } from '../context.ts';
 import { personImportJob } from './person-import.job.ts';
 import { personImportResolvers } from './person-import.resolvers.ts';
+import { reformCarryOverJob } from '../reform/reform-carry-over.job.ts';
+import { reformResolvers } from '../reform/reform.resolvers.ts';
 
-/** The registry's job kinds (for now the person import), run on its own pool with its file store. */
+/** The registry's job kinds (the person import, the reform carry-over), run on its own pool with its file store. */
 export const registryJobs: SubgraphJobs = (orm) => ({
-  kinds: [personImportJob],
+  kinds: [personImportJob, reformCarryOverJob],
   files: registryFiles(orm.em),
 });
 
@@ -13,5 +15,5 @@ export const registryJobs: SubgraphJobs = (orm) => ({
 export const registryJobResolvers = {
   Query: jobResolvers.Query,
   Mutation: jobResolvers.Mutation,
-  Job: { ...jobResolvers.Job, ...personImportResolvers.Job },
+  Job: { ...jobResolvers.Job, ...personImportResolvers.Job, ...reformResolvers.Job },
 };

@@ -1,7 +1,8 @@
-import { unitScopePolicy } from '@ansinh/common';
+import { unitScopePolicy, unitWritableSql } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { foldText } from '../text/fold-text.ts';
+import { reformQueuePersonPolicy } from '../reform/reform-queue.policy.ts';
 
 export const GENDER_VALUES = ['male', 'female', 'unknown'] as const;
 export const PERSON_STATUS_VALUES = ['living', 'deceased', 'moved_away'] as const;
@@ -46,7 +47,8 @@ export const Person = defineEntity({
     /** Old 9-digit CMND, still in old registers and bank records; kept beside the CCCD. */
     oldIdNumber: p.string().length(12).nullable(),
     phone: p.string().length(15).nullable(),
-    residenceUnitCode: p.string().length(5),
+    /** The commune of residence: one unit version (administrative_units.id), never a bare code. */
+    residenceUnitId: p.uuid(),
     address: p.text().nullable(),
     householdId: p.uuid().nullable(),
     relationToHead: p.enum(RELATION_TO_HEAD_VALUES).nullable(),
@@ -63,21 +65,21 @@ export const Person = defineEntity({
     { properties: ['citizenId'] },
     { properties: ['oldIdNumber'] },
     { properties: ['householdId'] },
-    // Words of the folded name and the commune as a word (`c18073`), for name search within a scope
-    // (see registry.person_ids_matching_name); lighter to keep than trigrams.
+    // Words of the folded name and the commune as a word (`u` and the hex digits of its unit id), for
+    // name search within a scope (see registry.person_ids_matching_name); lighter to keep than trigrams.
     {
       name: 'persons_name_words',
-      expression: `create index "persons_name_words" on "registry"."persons" using gin (to_tsvector('simple'::regconfig, "name_folded" || ' c' || "residence_unit_code"))`,
+      expression: `create index "persons_name_words" on "registry"."persons" using gin (to_tsvector('simple'::regconfig, "name_folded" || ' u' || replace("residence_unit_id"::text, '-', '')))`,
     },
     {
       name: 'persons_unit_name_folded_index',
       expression:
-        'create index "persons_unit_name_folded_index" on "registry"."persons" ("residence_unit_code", "name_folded", "id")',
+        'create index "persons_unit_name_folded_index" on "registry"."persons" ("residence_unit_id", "name_folded", "id")',
     },
     // The deceased and moved away are few: lists of them should not read the living.
     {
       name: 'persons_not_living_index',
-      expression: `create index "persons_not_living_index" on "registry"."persons" ("status", "residence_unit_code") where status <> 'living'`,
+      expression: `create index "persons_not_living_index" on "registry"."persons" ("status", "residence_unit_id") where status <> 'living'`,
     },
     {
       name: 'persons_name_folded_id_index',
@@ -97,7 +99,18 @@ export const Person = defineEntity({
       where: "status = 'living' and citizen_id is not null",
     },
   ],
-  policies: [unitScopePolicy<{ residenceUnitCode: string }>('residenceUnitCode')],
+  // Read under the scope's read paths (across eras), written under its own path while it is in force;
+  // deleting is writing.
+  policies: [
+    unitScopePolicy<{ residenceUnitId: string }>('residenceUnitId'),
+    {
+      name: 'unit_scope_delete',
+      command: 'delete',
+      type: 'restrictive',
+      using: (columns) => unitWritableSql((columns as Record<string, string>).residenceUnitId!),
+    },
+    reformQueuePersonPolicy,
+  ],
 });
 
 export type Person = InferEntity<typeof Person>;

@@ -1,10 +1,11 @@
-import { SUBTREE_UNIT_CODES } from '@ansinh/common';
+import { arrayLiteral, UNIT_IDS_UNDER } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Person } from './person.entity.ts';
 import { nameWordsQuery, type PersonSearch } from './person-search.ts';
 
-const SUBTREE = `residence_unit_code in (${SUBTREE_UNIT_CODES})`;
+/** Persons of the units under any of the paths (one ltree[] parameter). */
+const SUBTREE = `residence_unit_id in (${UNIT_IDS_UNDER})`;
 
 export function createPersonByIdLoader(em: EntityManager) {
   return new DataLoader<string, Person | null>(async (ids) => {
@@ -27,18 +28,21 @@ export type PersonPage = {
 };
 
 /**
- * Persons in the subtree under `unitPath` matching the search, ordered by folded name then id, after
+ * Persons in the units under `unitPaths` (a unit's read paths: its own and those merged whole into it) matching the search, ordered by folded name then id, after
  * the cursor, with the number of matches. The matches are gathered through the search's own indexes
  * (name words, CCCD, commune) and ordered; past COUNT_LIMIT of them the gathering stops, and the list
  * is those COUNT_LIMIT persons (the caller is told the count is not exact).
  */
 export async function findPersonsInSubtree(
   em: EntityManager,
-  unitPath: string,
+  unitPaths: readonly string[],
   search: PersonSearch,
   page: { first: number; after: PersonCursor | undefined },
 ): Promise<PersonPage> {
-  const found = em.createQueryBuilder(Person, 'p').select(['id', 'nameFolded']).where(SUBTREE, [unitPath]);
+  const found = em
+    .createQueryBuilder(Person, 'p')
+    .select(['id', 'nameFolded'])
+    .where(SUBTREE, [arrayLiteral(unitPaths)]);
   const narrowedFurther = Boolean(
     search.citizenId || search.oldIdNumber || search.status || search.householdId,
   );

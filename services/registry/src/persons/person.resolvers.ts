@@ -31,6 +31,13 @@ import type {
 } from '../generated/resolvers-types.ts';
 
 const MAX_PAGE = 200;
+
+/** The unit version a record refers to (a foreign key: it exists). */
+export async function residenceUnitOf(unitId: string, context: RegistryContext) {
+  const unit = await context.loaders.unitById.load(unitId);
+  if (!unit) throw new Error(`unknown unit ${unitId}`);
+  return unit;
+}
 // The cursor names only the last person's id: a name inside it would show a folded name to the
 // roles that may not read names (person:read-identity); the name to continue from is read back.
 const encodeCursor = (person: Person) => Buffer.from(person.id, 'utf8').toString('base64url');
@@ -60,7 +67,7 @@ export async function personInScope(id: string, context: RegistryContext): Promi
   const person = UUID_FORMAT.test(id) ? await context.loaders.personById.load(id) : null;
   // Row-level security hides persons outside the scope, so they are simply not found.
   if (!person) throw notFound('Không tìm thấy đối tượng trong phạm vi đơn vị của bạn.');
-  const unit = await context.loaders.unitByCode.load(person.residenceUnitCode);
+  const unit = await context.loaders.unitById.load(person.residenceUnitId);
   if (!context.session.covers(unit?.path)) throw forbidden('Đối tượng này không thuộc đơn vị của bạn.');
   return person;
 }
@@ -72,11 +79,11 @@ export const personResolvers = {
       const first = args.first ?? 50;
       if (first < 1 || first > MAX_PAGE)
         throw badInput('first', `Số bản ghi mỗi trang phải từ 1 đến ${MAX_PAGE}.`);
-      const path = await subtreeFor(
+      const paths = await subtreeFor(
         context.session,
         'person:read',
         args.unitCode,
-        context.loaders.unitByCode,
+        context.loaders.scopeUnits,
       );
       assertSearchAllowed(args.filter, context.session);
       const search = readPersonSearch({
@@ -87,7 +94,7 @@ export const personResolvers = {
           : null,
       });
       if ('field' in search) throw badInput(search.field, search.message);
-      const page = await findPersonsInSubtree(context.em, path, search, {
+      const page = await findPersonsInSubtree(context.em, paths, search, {
         first,
         after: args.after ? await decodeCursor(args.after, context) : undefined,
       });
@@ -134,11 +141,9 @@ export const personResolvers = {
         : null,
     relationToHead: (person) =>
       person.relationToHead ? (upper(person.relationToHead) as RelationToHead) : null,
-    residenceUnit: async (person, _args, context) => {
-      const unit = await context.loaders.unitByCode.load(person.residenceUnitCode);
-      if (!unit) throw new Error(`person ${person.id} lives in unknown unit ${person.residenceUnitCode}`);
-      return unit;
-    },
+    residenceUnit: (person, _args, context) => residenceUnitOf(person.residenceUnitId, context),
+    residenceUnitCode: async (person, _args, context) =>
+      (await residenceUnitOf(person.residenceUnitId, context)).code,
     household: (person, _args, context) =>
       person.householdId ? context.loaders.householdById.load(person.householdId) : null,
     paymentAccounts: (person, _args, context) => context.loaders.accountsByPerson.load(person.id),

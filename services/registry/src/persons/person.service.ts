@@ -1,9 +1,20 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, badInput, notFound, todayInVietnam, type Session } from '@ansinh/common';
+import {
+  AppError,
+  badInput,
+  displayDate,
+  forbidden,
+  notFound,
+  todayInVietnam,
+  type Session,
+} from '@ansinh/common';
 import { raiseDuplicateWarnings } from '../duplicates/duplicate-warning.repository.ts';
 import { fieldText } from '../text/field-text.ts';
+import { unitById } from '../units/unit.loader.ts';
+import { isoDateOf } from '../units/unit-dates.ts';
 import { writableCommune } from '../units/writable-commune.ts';
+import type { AdministrativeUnit } from '../units/administrative-unit.entity.ts';
 import { Person } from './person.entity.ts';
 import { holdsActiveEntitlement, livingCitizenIdTaken } from './person.repository.ts';
 import {
@@ -24,11 +35,36 @@ function refuse(problems: FieldProblem[]): never {
   throw badInput(problems[0]!.field, problems.map((problem) => problem.message).join(' '));
 }
 
-/** A person the caller may change; row-level security hides the others, so they are not found. */
-export async function writablePerson(em: EntityManager, session: Session, id: string): Promise<Person> {
+/** Whether the caller may change records of `unit`: in force today, under the caller's own unit (in force too). */
+export function unitWritableBy(session: Session, unit: AdministrativeUnit, today = new Date()): boolean {
+  const validTo = isoDateOf(unit.validTo);
+  return (validTo === null || validTo >= todayInVietnam(today)) && session.coversForWrite(unit.path);
+}
+
+/**
+ * A person the caller may change; row-level security hides the others, so they are not found. A
+ * person the caller reads but may not change (still on a unit that has ended: a split commune's people
+ * awaiting assignment, or a commune of a former district) is FORBIDDEN, unless the change moves them
+ * to a commune the caller may write (`movingOut`).
+ */
+export async function writablePerson(
+  em: EntityManager,
+  session: Session,
+  id: string,
+  options: { movingOut?: boolean } = {},
+): Promise<Person> {
   session.assert('person:write');
   const person = await em.findOne(Person, { id });
   if (!person) throw notFound('Không tìm thấy đối tượng trong phạm vi đơn vị của bạn.');
+  const unit = await unitById(em, person.residenceUnitId);
+  if (!options.movingOut && !unitWritableBy(session, unit)) {
+    const validTo = isoDateOf(unit.validTo);
+    throw forbidden(
+      validTo
+        ? `Đối tượng còn thuộc ${unit.fullName} (mã ${unit.code}), đơn vị đã chấm dứt hoạt động từ sau ngày ${displayDate(validTo)}: hãy chuyển đối tượng về xã/phường hiện nay (mã xã nơi cư trú) trước khi sửa.`
+        : 'Đối tượng này không thuộc đơn vị của bạn.',
+    );
+  }
   return person;
 }
 
@@ -55,11 +91,11 @@ export async function createPerson(
   session.assert('person:write');
   const validated = validateNewPerson(input, today);
   if ('problems' in validated) refuse(validated.problems);
-  const { person } = validated;
-  await writableCommune(em, session, person.residenceUnitCode);
+  const { residenceUnitCode, ...person } = validated.person;
+  const commune = await writableCommune(em, session, residenceUnitCode);
   if (person.citizenId && (await livingCitizenIdTaken(em, person.citizenId))) throw citizenIdTaken();
   return em.transactional(async (tx) => {
-    const created = tx.create(Person, { ...person, status: 'living' });
+    const created = tx.create(Person, { ...person, residenceUnitId: commune.id, status: 'living' });
     await flushPerson(tx);
     await raiseDuplicateWarnings(tx, [created.id]);
     return created;
@@ -76,13 +112,18 @@ export async function updatePerson(
   changes: PersonChanges,
   today = new Date(),
 ): Promise<Person> {
-  const person = await writablePerson(em, session, id);
-  const merged = personInputOf(person);
+  const moving = changes.residenceUnitCode !== undefined && changes.residenceUnitCode !== null;
+  const person = await writablePerson(em, session, id, { movingOut: moving });
+  const unit = await unitById(em, person.residenceUnitId);
+  const merged = personInputOf({ ...person, residenceUnitCode: unit.code });
   for (const [field, value] of Object.entries(changes)) {
     if (value !== undefined) (merged as Record<string, unknown>)[field] = value;
   }
   if (changes.fullName === null || changes.birthDate === null || changes.gender === null) {
     throw badInput('input', 'Họ tên, ngày sinh và giới tính không được xóa.');
+  }
+  if (changes.residenceUnitCode === null) {
+    throw badInput('residenceUnitCode', 'Mã xã nơi cư trú không được xóa.');
   }
   // Stored values are not held to rules newer than the record; what the caller sends is.
   const unchanged = new Set(
@@ -90,10 +131,11 @@ export async function updatePerson(
   );
   const validated = validateNewPerson(merged, today, unchanged);
   if ('problems' in validated) refuse(validated.problems);
-  const next = validated.person;
-  if (next.residenceUnitCode !== person.residenceUnitCode) {
-    await writableCommune(em, session, next.residenceUnitCode);
-  }
+  const { residenceUnitCode, ...next } = validated.person;
+  // A code names the commune in force today: the person's own, or a reused code's new commune.
+  const residenceUnitId = moving
+    ? (await writableCommune(em, session, residenceUnitCode)).id
+    : person.residenceUnitId;
   if (
     next.citizenId &&
     next.citizenId !== person.citizenId &&
@@ -103,12 +145,13 @@ export async function updatePerson(
     throw citizenIdTaken();
   }
   return em.transactional(async (tx) => {
-    const changed = tx.assign(await tx.findOneOrFail(Person, { id }), next);
+    const changed = tx.assign(await tx.findOneOrFail(Person, { id }), { ...next, residenceUnitId });
     await flushPerson(tx);
     if (
       changes.fullName !== undefined ||
       changes.birthDate !== undefined ||
-      changes.citizenId !== undefined
+      changes.citizenId !== undefined ||
+      residenceUnitId !== person.residenceUnitId
     ) {
       await raiseDuplicateWarnings(tx, [id]);
     }

@@ -1,4 +1,4 @@
-import { arrayLiteral, UNIT_CODE_FORMAT } from '@ansinh/common';
+import { arrayLiteral, UNIT_CODE_FORMAT, UUID_FORMAT } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { AdministrativeUnit } from './administrative-unit.entity.ts';
@@ -13,23 +13,42 @@ class UnitCodeLoader<T> extends DataLoader<string, T | null> {
   }
 }
 
-/** Current units by code; batched per request. */
+/** SQL: the unit `u` is in force today (Asia/Ho_Chi_Minh). */
+export const IN_FORCE_TODAY = `(u.valid_from is null or u.valid_from <= (now() at time zone 'Asia/Ho_Chi_Minh')::date)
+  and (u.valid_to is null or u.valid_to >= (now() at time zone 'Asia/Ho_Chi_Minh')::date)`;
+
+/** The units in force today by code (a code names one unit at a time); batched per request. */
 export function createUnitByCodeLoader(em: EntityManager) {
   return new UnitCodeLoader<AdministrativeUnit>(async (codes) => {
-    const units = await em.find(AdministrativeUnit, { code: { $in: [...codes] }, validTo: null });
-    const byCode = new Map(units.map((unit) => [unit.code, unit]));
+    const rows = await em.execute<Record<string, unknown>[]>(
+      `select u.* from registry.administrative_units u where u.code = any(?::text[]) and ${IN_FORCE_TODAY}`,
+      [arrayLiteral(codes)],
+    );
+    const byCode = new Map(rows.map((row) => [row.code as string, em.map(AdministrativeUnit, row)]));
     return codes.map((code) => byCode.get(code) ?? null);
   });
 }
 
+/** Units by id (a unit version); a key that is not a uuid is no unit. Batched per request. */
+export function createUnitByIdLoader(em: EntityManager) {
+  return new DataLoader<string, AdministrativeUnit | null>(async (ids) => {
+    const units = await em.find(AdministrativeUnit, {
+      id: { $in: ids.filter((id) => UUID_FORMAT.test(id)) },
+    });
+    const byId = new Map(units.map((unit) => [unit.id, unit]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** The units directly under a unit version (its own era's children); keyed by unit id. */
 export function createUnitChildrenLoader(em: EntityManager) {
-  return new DataLoader<string, AdministrativeUnit[]>(async (parentCodes) => {
+  return new DataLoader<string, AdministrativeUnit[]>(async (parentIds) => {
     const units = await em.find(
       AdministrativeUnit,
-      { parentCode: { $in: [...parentCodes] }, validTo: null },
+      { parentId: { $in: [...parentIds] } },
       { orderBy: { code: 'asc' } },
     );
-    return parentCodes.map((code) => units.filter((unit) => unit.parentCode === code));
+    return parentIds.map((id) => units.filter((unit) => unit.parentId === id));
   });
 }
 
@@ -66,14 +85,13 @@ export function createUnitOnDateLoader(em: EntityManager) {
   });
 }
 
-/** The units that ended the day before a unit began and name it as their successor; keyed by unit id. */
+/** The units that name a unit as their successor (ended the day before it began); keyed by unit id. */
 export function createUnitPredecessorsLoader(em: EntityManager) {
   return new DataLoader<string, AdministrativeUnit[]>(async (ids) => {
     const rows = await em.execute<(Record<string, unknown> & { successor_id: string })[]>(
-      `select p.*, u.id as successor_id
-         from registry.administrative_units u
-         join registry.administrative_units p on p.successor_codes @> array[u.code::text] and p.valid_to = u.valid_from - 1
-        where u.id = any(?::uuid[])
+      `select p.*, s.id as successor_id
+         from unnest(?::uuid[]) s(id)
+         join registry.administrative_units p on p.successor_ids @> array[s.id]
         order by p.code`,
       [arrayLiteral(ids)],
     );
@@ -83,4 +101,9 @@ export function createUnitPredecessorsLoader(em: EntityManager) {
         .map(({ successor_id: _successor, ...row }) => em.map(AdministrativeUnit, row)),
     );
   });
+}
+
+/** One unit version by id, outside a request's loaders (ids come from foreign keys: it exists). */
+export function unitById(em: EntityManager, id: string): Promise<AdministrativeUnit> {
+  return em.findOneOrFail(AdministrativeUnit, { id });
 }

@@ -1,4 +1,4 @@
-import { SUBTREE_UNIT_CODES } from '@ansinh/common';
+import { arrayLiteral, UNIT_IDS_UNDER } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export type UnitFigures = {
@@ -14,25 +14,31 @@ type Row = Record<keyof UnitFigures, string | number>;
 
 /**
  * One set-based statement over the owners' published views (`registry.v_units`,
- * `registry.v_person_units`, `approvals.v_active_entitlements`, `payments.v_payment_lines`).
+ * `registry.v_person_units`, `approvals.v_active_entitlements`, `payments.v_payment_lines`): the
+ * figures of the units under `unitPaths` (a unit's own path and those of the units merged whole into
+ * it, so that a unit's figures include its predecessors' records), by unit version.
  */
-export async function unitFigures(em: EntityManager, unitPath: string, month: string): Promise<UnitFigures> {
+export async function unitFigures(
+  em: EntityManager,
+  unitPaths: readonly string[],
+  month: string,
+): Promise<UnitFigures> {
   const [row] = await em.execute<Row[]>(
-    `with subtree as (${SUBTREE_UNIT_CODES})
+    `with subtree as materialized (${UNIT_IDS_UNDER})
      select
        (select count(*) from registry.v_person_units pu
-          where pu.unit_code in (select code from subtree) and pu.status = 'living') as "personCount",
+          where pu.unit_id in (select id from subtree) and pu.status = 'living') as "personCount",
        (select count(distinct ae.person_id) from approvals.v_active_entitlements ae
-          where ae.unit_code in (select code from subtree)) as "beneficiaryCount",
+          where ae.unit_id in (select id from subtree)) as "beneficiaryCount",
        (select coalesce(sum(ae.monthly_amount), 0) from approvals.v_active_entitlements ae
-          where ae.unit_code in (select code from subtree)) as "monthlyEntitlementTotal",
+          where ae.unit_id in (select id from subtree)) as "monthlyEntitlementTotal",
        (select count(*) from payments.v_payment_lines pl
-          where pl.month = ? and pl.unit_code in (select code from subtree)) as "paymentLineCount",
+          where pl.month = ? and pl.unit_id in (select id from subtree)) as "paymentLineCount",
        (select coalesce(sum(pl.amount + pl.arrears) filter (where pl.status = 'paid'), 0) from payments.v_payment_lines pl
-          where pl.month = ? and pl.unit_code in (select code from subtree)) as "paidTotal",
+          where pl.month = ? and pl.unit_id in (select id from subtree)) as "paidTotal",
        (select coalesce(sum(pl.amount + pl.arrears) filter (where pl.status <> 'paid'), 0) from payments.v_payment_lines pl
-          where pl.month = ? and pl.unit_code in (select code from subtree)) as "unpaidTotal"`,
-    [unitPath, month, month, month],
+          where pl.month = ? and pl.unit_id in (select id from subtree)) as "unpaidTotal"`,
+    [arrayLiteral(unitPaths), month, month, month],
   );
   const figures = {} as UnitFigures;
   for (const [key, value] of Object.entries(row!)) figures[key as keyof UnitFigures] = Number(value);

@@ -1,14 +1,6 @@
 import { cleanText, type TextRule } from '@ansinh/common/standalone';
 import { parseCsv } from './csv.ts';
-import {
-  addDays,
-  covers,
-  describePeriod,
-  displayDate,
-  includesDay,
-  overlaps,
-  parseIsoDate,
-} from '../unit-dates.ts';
+import { addDays, covers, describePeriod, displayDate, overlaps, parseIsoDate } from '../unit-dates.ts';
 import type { UnitMerge } from './unit-merges.ts';
 
 export type UnitLevel = 'province' | 'district' | 'commune';
@@ -21,7 +13,11 @@ const LEVEL_WORD: Readonly<Record<UnitLevel, string>> = {
   commune: 'xã',
 };
 
-/** A unit as stored: one code within one validity period (dates `yyyy-mm-dd`, null an open end). */
+/**
+ * A unit as stored: one code within one validity period (dates `yyyy-mm-dd`, null an open end). Its
+ * lineage (path, parent and successor versions, scope) is derived in SQL by
+ * `registry.refresh_unit_lineage()`, the one place paths are computed.
+ */
 export type StoredUnit = {
   code: string;
   name: string;
@@ -29,26 +25,33 @@ export type StoredUnit = {
   level: UnitLevel;
   kind: string;
   parentCode: string | null;
-  /** ltree path of codes from the province down, within the unit's period. */
-  path: string;
   validFrom: string | null;
   validTo: string | null;
   successorCodes: string[];
 };
 
-/** A unit read from a file, before its path is known. */
-export type FileUnit = Omit<StoredUnit, 'path' | 'successorCodes'> & {
+/** A unit read from a file. */
+export type FileUnit = Omit<StoredUnit, 'successorCodes'> & {
   line: number;
+  /** The file it was read from (its name), when several are imported together. */
+  file?: string | null | undefined;
   /** The codes the file gives; null when it gives none (no `successor_code` column): keep what is stored. */
   successorCodes: string[] | null;
 };
 
-/** One thing wrong with an import, on a line of the file (null: not of one line). */
-export type UnitProblem = { line: number | null; code: string | null; message: string };
+/** One thing wrong with an import, on a line of a file (null: not of one line). */
+export type UnitProblem = {
+  line: number | null;
+  code: string | null;
+  message: string;
+  /** The file of the line, when several are imported together. */
+  file?: string | null | undefined;
+};
 
 export function formatProblem(problem: UnitProblem): string {
   const where = [
-    problem.line !== null ? `Dòng ${problem.line}` : null,
+    problem.file ? `Tệp ${problem.file}` : null,
+    problem.line !== null ? `${problem.file ? 'dòng' : 'Dòng'} ${problem.line}` : null,
     problem.code ? `mã ${problem.code}` : null,
   ].filter(Boolean);
   return where.length ? `${where.join(', ')}: ${problem.message}` : problem.message;
@@ -277,7 +280,7 @@ export type UnitsImportPlan = {
   updates: StoredUnit[];
   /** Units of the file stored exactly so. */
   unchanged: number;
-  /** Stored units outside the file that change with it: successors from the merges, paths under a moved unit. */
+  /** Stored units outside the file that change with it: successors from the merges. */
   relatedUpdates: StoredUnit[];
 };
 
@@ -285,6 +288,7 @@ type Node = {
   unit: StoredUnit;
   /** Line in the file, null for a stored unit that the file does not name. */
   line: number | null;
+  file: string | null;
   stored: StoredUnit | null;
   /** Successor codes from the file's column, null when it has none. */
   fileSuccessors: string[] | null;
@@ -301,23 +305,34 @@ export const sameUnit = (a: StoredUnit, b: StoredUnit): boolean =>
   a.level === b.level &&
   a.kind === b.kind &&
   a.parentCode === b.parentCode &&
-  a.path === b.path &&
   a.validFrom === b.validFrom &&
   a.validTo === b.validTo &&
   sameList(a.successorCodes, b.successorCodes);
 
+/** A merge map with the day its new units start (null: the one start of its new units in the files). */
+export type MergeMap = {
+  merges: readonly UnitMerge[];
+  on?: string | null | undefined;
+  file?: string | null | undefined;
+};
+
 /**
- * Checks a file's units against each other and against the stored units, and works out what to
- * write: paths from the parent chain within each unit's period, successors (from the file, from the
- * merges, else as stored), and which units are new, changed or unchanged. Problems name their line.
+ * Checks the files' units against each other and against the stored units, and works out what to
+ * write: successors (from the merge maps, from the file, else as stored), and which units are new,
+ * changed or unchanged. Paths and the other lineage columns are computed in SQL after the write
+ * (`registry.refresh_unit_lineage()`). Problems name their file and line.
  */
 export function planUnitsImport(input: {
   units: readonly FileUnit[];
   stored: readonly StoredUnit[];
+  /** One merge map (`merges`, its start taken from the files), or several with their days. */
   merges?: readonly UnitMerge[] | null | undefined;
+  mergeMaps?: readonly MergeMap[] | null | undefined;
 }): UnitsImportPlan {
   const problems: UnitProblem[] = [];
   const warnings: UnitProblem[] = [];
+  const at = (node: { line: number | null; file: string | null }) =>
+    node.file ? { line: node.line, file: node.file } : { line: node.line };
   const storedByKey = new Map<string, StoredUnit>();
   for (const unit of input.stored) if (!storedByKey.has(keyOf(unit))) storedByKey.set(keyOf(unit), unit);
 
@@ -325,19 +340,26 @@ export function planUnitsImport(input: {
   for (const unit of input.units) {
     const key = keyOf(unit);
     const earlier = fileByKey.get(key);
+    const file = unit.file ?? null;
     if (earlier) {
+      const where =
+        earlier.file && earlier.file !== file
+          ? `dòng ${earlier.line} tệp ${earlier.file}`
+          : `dòng ${earlier.line}`;
       problems.push({
-        line: unit.line,
+        ...at({ line: unit.line, file }),
         code: unit.code,
-        message: `trùng với dòng ${earlier.line}: cùng mã và cùng ngày bắt đầu hiệu lực (${describePeriod(unit)})`,
+        message: `trùng với ${where}: cùng mã và cùng ngày bắt đầu hiệu lực (${describePeriod(unit)})`,
       });
       continue;
     }
-    const { line, successorCodes, ...fields } = unit;
+    const { line, successorCodes, file: _file, ...fields } = unit;
+    void _file;
     const stored = storedByKey.get(key) ?? null;
     fileByKey.set(key, {
-      unit: { ...fields, path: '', successorCodes: [] },
+      unit: { ...fields, successorCodes: [] },
       line,
+      file,
       stored,
       fileSuccessors: successorCodes,
       mergeSuccessors: null,
@@ -348,7 +370,14 @@ export function planUnitsImport(input: {
     ...fileNodes,
     ...input.stored
       .filter((unit) => !fileByKey.has(keyOf(unit)))
-      .map((unit) => ({ unit, line: null, stored: unit, fileSuccessors: null, mergeSuccessors: null })),
+      .map((unit) => ({
+        unit,
+        line: null,
+        file: null,
+        stored: unit,
+        fileSuccessors: null,
+        mergeSuccessors: null,
+      })),
   ];
   const byCode = new Map<string, Node[]>();
   for (const node of nodes) {
@@ -357,6 +386,7 @@ export function planUnitsImport(input: {
     else byCode.set(node.unit.code, [node]);
   }
   const fileCodes = new Set(fileNodes.map((node) => node.unit.code));
+  const lineOf = (node: Node) => (node.file ? `dòng ${node.line} tệp ${node.file}` : `dòng ${node.line}`);
 
   // One code, one unit a day: periods of a code must not overlap.
   for (const code of fileCodes) {
@@ -367,14 +397,14 @@ export function planUnitsImport(input: {
         if (!overlaps(a.unit, b.unit)) continue;
         if (a.line !== null && b.line !== null) {
           problems.push({
-            line: b.line,
+            ...at(b),
             code,
-            message: `trùng mã với dòng ${a.line}: thời gian hiệu lực chồng lấn (${describePeriod(a.unit)} và ${describePeriod(b.unit)})`,
+            message: `trùng mã với ${lineOf(a)}: thời gian hiệu lực chồng lấn (${describePeriod(a.unit)} và ${describePeriod(b.unit)})`,
           });
         } else {
           const [inFile, stored] = a.line !== null ? [a, b] : [b, a];
           problems.push({
-            line: inFile.line,
+            ...at(inFile),
             code,
             message: `trùng thời gian hiệu lực (${describePeriod(inFile.unit)}) với đơn vị mã ${code} "${stored.unit.fullName}" đã có trong cơ sở dữ liệu (${describePeriod(stored.unit)}); hãy cho đơn vị cũ hết hiệu lực trước (valid_to)`,
           });
@@ -398,8 +428,8 @@ export function planUnitsImport(input: {
   }
 
   for (const node of fileNodes) {
-    const { unit, line } = node;
-    const problem = (message: string) => problems.push({ line, code: unit.code, message });
+    const { unit } = node;
+    const problem = (message: string) => problems.push({ ...at(node), code: unit.code, message });
     if (unit.level === 'province') {
       if (unit.parentCode) problem(`đơn vị cấp tỉnh không có đơn vị cha (parent_code phải để trống)`);
       continue;
@@ -447,9 +477,8 @@ export function planUnitsImport(input: {
     }
   }
 
-  // Cycles of parent links (each reported once, on the first of its lines in the file).
+  // Cycles of parent links (each reported once, on the first of its lines in the files).
   const state = new Map<Node, 'visiting' | 'done'>();
-  const inCycle = new Set<Node>();
   for (const start of fileNodes) {
     const chain: Node[] = [];
     let node: Node | null = start;
@@ -460,11 +489,10 @@ export function planUnitsImport(input: {
     }
     if (node && state.get(node) === 'visiting') {
       const cycle = chain.slice(chain.indexOf(node));
-      for (const member of cycle) inCycle.add(member);
       const first = cycle.find((member) => member.line !== null) ?? cycle[0]!;
       const order = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first)), first];
       problems.push({
-        line: first.line,
+        ...at(first),
         code: first.unit.code,
         message: `vòng lặp đơn vị cha: ${order.map((member) => member.unit.code).join(' → ')} (dòng ${cycle
           .map((member) => member.line)
@@ -475,25 +503,7 @@ export function planUnitsImport(input: {
     for (const member of chain) state.set(member, 'done');
   }
 
-  // Paths, from the parent chain within each unit's period (null where the chain is broken).
-  const paths = new Map<Node, string | null>();
-  const pathOf = (node: Node, seen = new Set<Node>()): string | null => {
-    const known = paths.get(node);
-    if (known !== undefined) return known;
-    if (seen.has(node) || inCycle.has(node)) return null;
-    seen.add(node);
-    const parent = parents.get(node);
-    const parentPath = parent ? pathOf(parent, seen) : null;
-    const path = !node.unit.parentCode
-      ? node.unit.code
-      : parentPath === null
-        ? null
-        : `${parentPath}.${node.unit.code}`;
-    paths.set(node, path);
-    return path;
-  };
-
-  // Stored units under a unit of the file must keep a parent for their whole period.
+  // Stored units under a unit of the files must keep a parent for their whole period.
   const storedByCode = new Map<string, StoredUnit[]>();
   for (const unit of input.stored) {
     const list = storedByCode.get(unit.code);
@@ -513,16 +523,20 @@ export function planUnitsImport(input: {
     }
   }
 
-  if (input.merges?.length) applyMerges(input.merges, fileNodes, byCode, problems, warnings);
+  const maps: MergeMap[] = [
+    ...(input.merges?.length ? [{ merges: input.merges }] : []),
+    ...(input.mergeMaps ?? []),
+  ];
+  for (const map of maps) applyMerges(map, fileNodes, byCode, problems);
 
-  // Successors the file names must exist on the day after the unit ends.
+  // Successors the files name must exist on the day after the unit ends.
   for (const node of fileNodes) {
     const successors = node.fileSuccessors;
     if (!successors?.length) continue;
-    const { unit, line } = node;
+    const { unit } = node;
     if (!unit.validTo) {
       problems.push({
-        line,
+        ...at(node),
         code: unit.code,
         message: 'có đơn vị kế thừa (successor_code) nhưng không có ngày hết hiệu lực (valid_to)',
       });
@@ -531,37 +545,32 @@ export function planUnitsImport(input: {
     const dayAfter = addDays(unit.validTo, 1);
     for (const successor of successors) {
       const candidates = byCode.get(successor);
-      if (candidates?.some((candidate) => includesDay(candidate.unit, dayAfter))) continue;
+      if (candidates?.some((candidate) => candidate.unit.validFrom === dayAfter)) continue;
       problems.push({
-        line,
+        ...at(node),
         code: unit.code,
         message: candidates
-          ? `đơn vị kế thừa mã ${successor} không có hiệu lực ngày ${displayDate(dayAfter)} (ngày sau khi đơn vị này hết hiệu lực)`
+          ? `đơn vị kế thừa mã ${successor} không bắt đầu hiệu lực ngày ${displayDate(dayAfter)} (ngày sau khi đơn vị này hết hiệu lực)`
           : `không có đơn vị kế thừa mã ${successor} (không có trong tệp và trong cơ sở dữ liệu)`,
       });
     }
   }
+
+  const successorsOf = (node: Node): string[] =>
+    node.mergeSuccessors ?? node.fileSuccessors ?? node.stored?.successorCodes ?? [];
+  problems.push(...successionCycles(nodes, byCode, successorsOf, at));
 
   const empty = { inserts: [], updates: [], unchanged: 0, relatedUpdates: [] };
   if (problems.length) return { problems: sortProblems(problems), warnings, ...empty };
 
   const plan: UnitsImportPlan = { problems, warnings, ...empty };
   for (const node of nodes) {
-    const path = pathOf(node);
     if (node.line === null) {
-      const changed: StoredUnit = {
-        ...node.unit,
-        path: path ?? node.unit.path,
-        successorCodes: node.mergeSuccessors ?? node.unit.successorCodes,
-      };
+      const changed: StoredUnit = { ...node.unit, successorCodes: successorsOf(node) };
       if (!sameUnit(changed, node.stored!)) plan.relatedUpdates.push(changed);
       continue;
     }
-    const unit: StoredUnit = {
-      ...node.unit,
-      path: path!,
-      successorCodes: node.mergeSuccessors ?? node.fileSuccessors ?? node.stored?.successorCodes ?? [],
-    };
+    const unit: StoredUnit = { ...node.unit, successorCodes: successorsOf(node) };
     if (!node.stored) plan.inserts.push(unit);
     else if (!sameUnit(unit, node.stored)) plan.updates.push(unit);
     else plan.unchanged += 1;
@@ -569,77 +578,145 @@ export function planUnitsImport(input: {
   return plan;
 }
 
+/** The version of `code` whose period starts on `day` (the successor of a unit ending the day before). */
+const startingOn = (byCode: ReadonlyMap<string, Node[]>, code: string, day: string) =>
+  byCode.get(code)?.find((node) => node.unit.validFrom === day) ?? null;
+
 /**
- * Successors from the merges file: each old unit that ends the day before the new units start gets
- * the codes of the new units that took it over (several when it was split). Entries that match no
- * unit are warnings: the merges file is an aid, not an authority.
+ * A chain of successions that comes back to a code it passed through another code (A → B → A
+ * across periods): a territory cannot take itself over. A code kept from one period to the next
+ * (A → A) is no cycle. Each cycle is reported once.
+ */
+function successionCycles(
+  nodes: readonly Node[],
+  byCode: ReadonlyMap<string, Node[]>,
+  successorsOf: (node: Node) => string[],
+  at: (node: Node) => { line: number | null; file?: string },
+): UnitProblem[] {
+  const next = (node: Node): Node[] => {
+    if (!node.unit.validTo) return [];
+    const day = addDays(node.unit.validTo, 1);
+    return successorsOf(node)
+      .map((code) => startingOn(byCode, code, day))
+      .filter((successor): successor is Node => successor !== null);
+  };
+  const problems: UnitProblem[] = [];
+  const reported = new Set<string>();
+  for (const start of nodes) {
+    if (!successorsOf(start).length) continue;
+    // Depth-first over the chains from `start`, each version once.
+    const seen = new Set<Node>([start]);
+    const stack: Node[][] = [[start]];
+    while (stack.length) {
+      const chain = stack.pop()!;
+      for (const successor of next(chain.at(-1)!)) {
+        const path = [...chain, successor];
+        const returns = successor.unit.code === start.unit.code;
+        if (returns && path.some((member) => member.unit.code !== start.unit.code)) {
+          const key = [...new Set(path.map((member) => member.unit.code))].sort().join('|');
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const first = path.find((member) => member.line !== null) ?? start;
+          problems.push({
+            ...at(first),
+            code: start.unit.code,
+            message: `vòng lặp kế thừa qua các thời kỳ: ${path
+              .map((member) => `${member.unit.code} (${describePeriod(member.unit)})`)
+              .join(' → ')}; một đơn vị không thể kế thừa lại chính mã của nó qua đơn vị khác`,
+          });
+          continue;
+        }
+        if (seen.has(successor)) continue;
+        seen.add(successor);
+        stack.push(path);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Successors from a merge map: each old unit that ends the day before the map's new units start
+ * gets the codes of the new units that took it over (several when it was split). The map is checked
+ * against the lists: an old or new code they do not have, or a new unit that does not start the day
+ * after its old units end, is a problem and nothing is written.
  */
 function applyMerges(
-  merges: readonly UnitMerge[],
+  map: MergeMap,
   fileNodes: readonly Node[],
   byCode: ReadonlyMap<string, Node[]>,
   problems: UnitProblem[],
-  warnings: UnitProblem[],
 ): void {
-  const starting = new Map<string, Node>();
-  for (const node of fileNodes) {
-    if (!node.unit.validFrom) continue;
-    const known = starting.get(node.unit.code);
-    if (!known || known.unit.validFrom! < node.unit.validFrom) starting.set(node.unit.code, node);
+  const name = map.file ? `tệp sáp nhập ${map.file}` : 'tệp sáp nhập';
+  const problem = (code: string | null, message: string) =>
+    problems.push({ line: null, code, message: `${name}: ${message}` });
+  let on = map.on ?? null;
+  if (!on) {
+    const newCodes = new Set(map.merges.map((merge) => merge.newCode));
+    const starts = new Set(
+      fileNodes
+        .filter((node) => node.unit.validFrom && newCodes.has(node.unit.code))
+        .map((node) => node.unit.validFrom!),
+    );
+    if (starts.size === 0) {
+      problem(
+        null,
+        'không đơn vị mới nào có trong tệp với ngày bắt đầu hiệu lực (cần --valid-from hoặc cột valid_from)',
+      );
+      return;
+    }
+    if (starts.size > 1) {
+      problem(
+        null,
+        `các đơn vị mới trong tệp bắt đầu hiệu lực vào nhiều ngày khác nhau (${[...starts].sort().map(displayDate).join(', ')}); cần một ngày`,
+      );
+      return;
+    }
+    on = [...starts][0]!;
   }
-  const successors = new Map<string, { names: string[]; codes: string[] }>();
-  const starts = new Set<string>();
-  for (const merge of merges) {
-    const target = starting.get(merge.newCode);
+  const lastDay = addDays(on, -1);
+  const periods = (code: string) =>
+    (byCode.get(code) ?? [])
+      .map((node) => node.unit)
+      .sort((a, b) => (a.validFrom ?? '').localeCompare(b.validFrom ?? ''))
+      .map(describePeriod)
+      .join('; ');
+  const successors = new Map<string, string[]>();
+  for (const merge of map.merges) {
+    const target = startingOn(byCode, merge.newCode, on);
     if (!target) {
-      warnings.push({
-        line: null,
-        code: merge.newCode,
-        message: `tệp merges: đơn vị mới "${merge.newName}" không có trong tệp với ngày bắt đầu hiệu lực; bỏ qua ${merge.old.length} đơn vị cũ của nó`,
-      });
-      continue;
+      problem(
+        merge.newCode,
+        byCode.has(merge.newCode)
+          ? `đơn vị mới "${merge.newName}" không bắt đầu hiệu lực ngày ${displayDate(on)} (mã ${merge.newCode} có hiệu lực ${periods(merge.newCode)}): đơn vị kế thừa phải bắt đầu hiệu lực ngay sau ngày đơn vị cũ chấm dứt (${displayDate(lastDay)})`
+          : `không có đơn vị mới mã ${merge.newCode} "${merge.newName}" trong danh sách đơn vị`,
+      );
     }
-    starts.add(target.unit.validFrom!);
     for (const old of merge.old) {
-      const entry = successors.get(old.code) ?? { names: [], codes: [] };
-      entry.names.push(old.name);
-      if (!entry.codes.includes(merge.newCode)) entry.codes.push(merge.newCode);
-      successors.set(old.code, entry);
+      const oldNode = byCode.get(old.code)?.find((node) => node.unit.validTo === lastDay);
+      if (!oldNode) {
+        problem(
+          old.code,
+          byCode.has(old.code)
+            ? `đơn vị cũ "${old.name}" (mã ${old.code}, có hiệu lực ${periods(old.code)}) không chấm dứt ngày ${displayDate(lastDay)}, ngày trước khi đơn vị kế thừa mã ${merge.newCode} bắt đầu hiệu lực`
+            : `không có đơn vị cũ mã ${old.code} "${old.name}" (sáp nhập vào mã ${merge.newCode}) trong danh sách đơn vị`,
+        );
+        continue;
+      }
+      if (!target) continue;
+      const codes = successors.get(old.code) ?? [];
+      if (!codes.includes(merge.newCode)) codes.push(merge.newCode);
+      successors.set(old.code, codes);
     }
   }
-  if (starts.size === 0) {
-    problems.push({
-      line: null,
-      code: null,
-      message:
-        'tệp merges: không đơn vị mới nào có trong tệp với ngày bắt đầu hiệu lực (cần --valid-from hoặc cột valid_from)',
-    });
-    return;
-  }
-  if (starts.size > 1) {
-    problems.push({
-      line: null,
-      code: null,
-      message: `tệp merges: các đơn vị mới trong tệp bắt đầu hiệu lực vào nhiều ngày khác nhau (${[...starts].map(displayDate).join(', ')}); cần một ngày`,
-    });
-    return;
-  }
-  const lastDay = addDays([...starts][0]!, -1);
-  for (const [code, { names, codes }] of successors) {
-    const old = byCode.get(code)?.find((node) => node.unit.validTo === lastDay);
-    if (!old) {
-      warnings.push({
-        line: null,
-        code,
-        message: `tệp merges: không có đơn vị cũ "${names[0]}" hết hiệu lực ngày ${displayDate(lastDay)}; bỏ qua`,
-      });
-      continue;
-    }
+  for (const [code, codes] of successors) {
+    const old = byCode.get(code)!.find((node) => node.unit.validTo === lastDay)!;
     if (old.fileSuccessors?.length && !sameList([...old.fileSuccessors].sort(), [...codes].sort())) {
       problems.push({
         line: old.line,
+        ...(old.file ? { file: old.file } : {}),
         code,
-        message: `đơn vị kế thừa trong tệp (${old.fileSuccessors.join('|')}) khác với tệp merges (${codes.join('|')})`,
+        message: `đơn vị kế thừa trong tệp (${old.fileSuccessors.join('|')}) khác với ${name} (${codes.join('|')})`,
       });
       continue;
     }
@@ -647,10 +724,16 @@ function applyMerges(
   }
 }
 
-/** Problems in the order of their lines, those of no line last. */
+/** Problems in the order of their files and lines, those of no line last. */
 export function sortProblems(problems: UnitProblem[]): UnitProblem[] {
   return problems
     .map((problem, index) => ({ problem, index }))
-    .sort((a, b) => (a.problem.line ?? Infinity) - (b.problem.line ?? Infinity) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        (a.problem.line === null ? 1 : 0) - (b.problem.line === null ? 1 : 0) ||
+        (a.problem.file ?? '').localeCompare(b.problem.file ?? '') ||
+        (a.problem.line ?? Infinity) - (b.problem.line ?? Infinity) ||
+        a.index - b.index,
+    )
     .map(({ problem }) => problem);
 }
