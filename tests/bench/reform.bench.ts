@@ -94,6 +94,7 @@ export async function benchReform(): Promise<BenchResult> {
     if (before!.persons !== after!.persons || before!.entitlements !== after!.entitlements) {
       throw new Error(`counts changed: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
     }
+    const { rows: server } = await pool.query<{ version: string }>('show server_version');
     const rerun = await carryAcrossReform(pool, { on: REFORM_DAY, actor: { id: 'bench', name: 'bench' } });
     const totals = report.totals;
     const rerunChanges =
@@ -125,6 +126,7 @@ export async function benchReform(): Promise<BenchResult> {
         ['peak RSS of the bench process', Math.round(peakRss / 1024 / 1024), 'MB'],
       ],
       notes: [
+        `PostgreSQL ${server[0]!.version} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}); baseline run in a transaction rolled back, then VACUUM ANALYZE, before the carry-over`,
         `living persons ${before!.persons} and active entitlements ${before!.entitlements} of the province are the same after the run`,
       ],
     };
