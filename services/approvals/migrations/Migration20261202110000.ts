@@ -3,6 +3,8 @@ import {
   historyTriggers,
   historyUnitIdentitySql,
   personInScopeSql,
+  TODAY_IN_VIETNAM_SQL,
+  unitNamedByCodeSql,
   READABLE_UNIT_IDS,
   unitReadableSql,
   unitWritableSql,
@@ -11,17 +13,9 @@ import {
 /** The scope rule over unit codes that this migration replaces (for `down`). */
 const FORMER_IN_SCOPE = `unit_code in (select code from registry.v_units where valid_to is null and path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree)`;
 
-const TODAY = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`;
-
-/**
- * The unit each code names when a row written under the old rule (a bare code, meaning the unit in
- * force) is given its unit version: the one in force today, else the last one with that code.
- */
-const UNIT_BY_CODE = `select distinct on (code) id, code from registry.v_units
-  order by code, (valid_to is null or valid_to >= ${TODAY}) desc, valid_to desc nulls first`;
 
 /** The history of the province's standard levels belongs to the province (the unit with its code today). */
-const PROVINCE_OF_LEVEL = `(select u.id from registry.v_units u where u.code = r.province_code and u.level = 'province' order by (u.valid_to is null or u.valid_to >= ${TODAY}) desc, u.valid_to desc nulls first limit 1)`;
+const PROVINCE_OF_LEVEL = `(select u.id from registry.v_units u where u.code = r.province_code and u.level = 'province' order by (u.valid_to is null or u.valid_to >= ${TODAY_IN_VIETNAM_SQL}) desc, u.valid_to desc nulls first limit 1)`;
 
 const HISTORY_READABLE = `${unitReadableSql('unit_id')} or ${personInScopeSql('"change_history"."person_id"')} or exists (select 1 from approvals.entitlements e where e.id = entitlement_id) or table_name = 'standard_levels'`;
 const FORMER_HISTORY_READABLE = `${FORMER_IN_SCOPE} or exists (select 1 from approvals.entitlements e where e.id = entitlement_id) or table_name = 'standard_levels'`;
@@ -149,7 +143,8 @@ export class Migration20261202110000 extends Migration {
     this.addSql(`alter table "approvals"."entitlements" add column "unit_id" uuid null;`);
     // Giving the rows their unit version is no change to an entitlement: not recorded as one.
     this.addSql(`alter table "approvals"."entitlements" disable trigger "entitlements_history_update";`);
-    this.addSql(`update "approvals"."entitlements" e set "unit_id" = u.id from (${UNIT_BY_CODE}) u where u.code = e.unit_code;`);
+    // Rows written under the old rule (a bare code: the unit in force) get the unit the code names today.
+    this.addSql(`update "approvals"."entitlements" e set "unit_id" = ${unitNamedByCodeSql('e.unit_code')};`);
     this.addSql(`alter table "approvals"."entitlements" enable trigger "entitlements_history_update";`);
     this.addSql(`do $$ declare missing text; begin
   select string_agg(distinct unit_code, ', ') into missing from approvals.entitlements where unit_id is null;

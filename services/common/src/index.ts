@@ -31,7 +31,7 @@ export {
   subgraphOrmConfig,
   type SubgraphOrmOptions,
 } from './db/orm.ts';
-export { createUnitLoader, unitScopeOf, type ScopedUnit } from './db/unit-scope.ts';
+export { createUnitLoader, unitNamedByCodeSql, unitScopeOf, type ScopedUnit } from './db/unit-scope.ts';
 export { arrayLiteral } from './db/array-literal.ts';
 export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
 export {
@@ -115,7 +115,7 @@ export {
   type HistoryFieldMap,
 } from './history/change-record.ts';
 export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
-export { todayInVietnam } from './time/today.ts';
+export { TODAY_IN_VIETNAM_SQL, todayInVietnam } from './time/today.ts';
 export { displayDate } from './time/display-date.ts';
 export {
   checkIdentifier,

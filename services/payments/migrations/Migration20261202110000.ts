@@ -3,6 +3,7 @@ import {
   historyTriggers,
   historyUnitIdentitySql,
   personInScopeSql,
+  unitNamedByCodeSql,
   READABLE_UNIT_IDS,
   unitReadableSql,
   unitWritableSql,
@@ -11,14 +12,6 @@ import {
 /** The scope rule over unit codes that this migration replaces (for `down`). */
 const FORMER_IN_SCOPE = `unit_code in (select code from registry.v_units where valid_to is null and path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree)`;
 
-const TODAY = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`;
-
-/**
- * The unit each code names when a row written under the old rule (a bare code, meaning the unit in
- * force) is given its unit version: the one in force today, else the last one with that code.
- */
-const UNIT_BY_CODE = `select distinct on (code) id, code from registry.v_units
-  order by code, (valid_to is null or valid_to >= ${TODAY}) desc, valid_to desc nulls first`;
 
 const HISTORY_READABLE = `${unitReadableSql('unit_id')} or ${personInScopeSql('"change_history"."person_id"')} or exists (select 1 from payments.payment_lines l where l.id = payment_line_id)`;
 const FORMER_HISTORY_READABLE = `${FORMER_IN_SCOPE} or exists (select 1 from payments.payment_lines l where l.id = payment_line_id)`;
@@ -57,7 +50,8 @@ export class Migration20261202110000 extends Migration {
     this.addSql(`alter table "payments"."payment_lines" add column "unit_id" uuid null;`);
     // Giving the rows their unit version is no change to a line: not recorded as one.
     this.addSql(`alter table "payments"."payment_lines" disable trigger "payment_lines_history_update";`);
-    this.addSql(`update "payments"."payment_lines" l set "unit_id" = u.id from (${UNIT_BY_CODE}) u where u.code = l.unit_code;`);
+    // Rows written under the old rule (a bare code: the unit in force) get the unit the code names today.
+    this.addSql(`update "payments"."payment_lines" l set "unit_id" = ${unitNamedByCodeSql('l.unit_code')};`);
     this.addSql(`alter table "payments"."payment_lines" enable trigger "payment_lines_history_update";`);
     this.addSql(`do $$ declare missing text; begin
   select string_agg(distinct unit_code, ', ') into missing from payments.payment_lines where unit_id is null;

@@ -2,6 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 import {
   historyTriggers,
   historyUnitIdentitySql,
+  unitNamedByCodeSql,
   unitReadableSql,
   unitWritableSql,
   type HistoryDeclaration,
@@ -13,9 +14,10 @@ import {
  * reform reused for other territory. Runs after Migration20261202100000, which gives units their
  * version-qualified paths, `scope_paths` and `former_district_ids`.
  *
- * Existing rows were written under the rule "a code names the unit in force": each gets the unit with
- * its code in force (valid_to null); a code that no unit in force has any more (an abolished commune,
- * after a units import of the new lists) gets the last unit with that code, which it was written under.
+ * Existing rows were written under the rule "a code names the unit in force": each gets the unit its
+ * code names today (unitNamedByCodeSql): the one in force, or for a code that no unit in force has any
+ * more (an abolished commune, after a units import of the new lists) the last unit with that code,
+ * which it was written under.
  */
 const history = (declaration: 'codes' | 'ids'): HistoryDeclaration[] => {
   const unit = declaration === 'ids' ? 'residence_unit_id' : 'residence_unit_code';
@@ -56,11 +58,6 @@ const HISTORY_POLICIES = {
   formerReadableWhen: `unit_code in (select code from registry.v_units where valid_to is null and path <@ nullif(current_setting('ansinh.scope_path', true), '')::ltree) or exists (select 1 from registry.persons p where p.id = person_id) or exists (select 1 from registry.households h where h.id = household_id)`,
 };
 
-/** The unit a code named: the one in force, else the last one with that code. */
-const unitOfCode = (code: string) =>
-  `(select u.id from registry.administrative_units u where u.code = ${code}
-     order by u.valid_to is null desc, u.valid_to desc limit 1)`;
-
 /** The code of a unit, for going back down. */
 const codeOfUnit = (id: string) => `(select u.code from registry.administrative_units u where u.id = ${id})`;
 
@@ -90,7 +87,7 @@ export class Migration20261202110000 extends Migration {
     // Persons and households.
     for (const table of ['persons', 'households']) {
       this.addSql(`alter table "registry"."${table}" add "residence_unit_id" uuid null;`);
-      this.addSql(`update "registry"."${table}" t set "residence_unit_id" = ${unitOfCode('t.residence_unit_code')};`);
+      this.addSql(`update "registry"."${table}" t set "residence_unit_id" = ${unitNamedByCodeSql('t.residence_unit_code')};`);
       this.addSql(`do $$ begin if exists (select 1 from "registry"."${table}" where residence_unit_id is null) then
   raise exception 'registry.${table}: % rows name a unit code that no administrative unit has',
     (select count(*) from "registry"."${table}" where residence_unit_id is null);
@@ -112,7 +109,7 @@ end if; end $$;`);
 
     // Duplicate warnings: the commune of the newer record when raised.
     this.addSql(`alter table "registry"."duplicate_warnings" add "unit_id" uuid null;`);
-    this.addSql(`update "registry"."duplicate_warnings" w set "unit_id" = ${unitOfCode('w.unit_code')};`);
+    this.addSql(`update "registry"."duplicate_warnings" w set "unit_id" = ${unitNamedByCodeSql('w.unit_code')};`);
     this.addSql(`alter table "registry"."duplicate_warnings" alter column "unit_id" set not null;`);
     this.addSql(`alter table "registry"."duplicate_warnings" add constraint "duplicate_warnings_unit_id_foreign" foreign key ("unit_id") references "registry"."administrative_units" ("id");`);
     this.addSql(`drop index if exists "registry"."duplicate_warnings_unit_code_status_index";`);

@@ -1,18 +1,12 @@
 import { Migration } from '@mikro-orm/migrations';
+import { READABLE_UNIT_IDS, WRITABLE_UNIT_IDS } from '@ansinh/common';
 
 /**
  * The reform's review queue (hàng chờ phân về đơn vị mới): the living persons of a unit that was
  * split over several new units wait here, on their old unit, until the province or a receiving
  * commune assigns them (services/registry/src/reform/). Runs after the unit-identity migrations
  * (persons.residence_unit_id, households.residence_unit_id, v_units.scope_paths).
- *
- * The scope SQL is written out here, as services/common/src/scope/row-level-security.ts had it when
- * this migration landed, so that the migration keeps meaning what it meant.
  */
-const SCOPE_UNIT = `select s.path, s.scope_paths, s.valid_to from registry.v_units s where s.path = nullif(current_setting('ansinh.scope_path', true), '')::ltree`;
-const TODAY = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`;
-const READABLE_UNIT_IDS = `select u.id from registry.v_units u, (${SCOPE_UNIT}) s where u.path <@ s.scope_paths`;
-const WRITABLE_UNIT_IDS = `select u.id from registry.v_units u, (${SCOPE_UNIT}) s where u.path <@ s.path and (s.valid_to is null or s.valid_to >= ${TODAY}) and (u.valid_to is null or u.valid_to >= ${TODAY})`;
 
 export class Migration20261202120000 extends Migration {
 

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UnitScope } from '../auth/session.ts';
 import { arrayLiteral } from './array-literal.ts';
 import type { UnitLevel } from '../auth/token-verifier.ts';
-import { todayInVietnam } from '../time/today.ts';
+import { TODAY_IN_VIETNAM_SQL, todayInVietnam } from '../time/today.ts';
 
 /** A unit as the scope checks need it, from the registry's published view `registry.v_units`. */
 export type ScopedUnit = {
@@ -26,18 +26,24 @@ type UnitRow = {
   valid_to: string | null;
 };
 
-const TODAY = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`;
-
 /**
- * The unit each code names today: the one in force (codes were reused after the 2025 reform for
+ * Which unit a code names today: the one in force (codes were reused after the 2025 reform for
  * other territory, so a code alone never names an old unit), else the last one with that code, which
- * has ended (a former district, kept for reading its own records).
+ * has ended (a former district, kept for reading its own records). Over `registry.v_units`.
  */
+const STARTED = `(valid_from is null or valid_from <= ${TODAY_IN_VIETNAM_SQL})`;
+const IN_FORCE_FIRST = `(valid_to is null or valid_to >= ${TODAY_IN_VIETNAM_SQL}) desc, valid_to desc nulls first`;
+
 const UNITS_BY_CODE = `select distinct on (code) id, code, level, path::text as path,
     scope_paths::text[] as scope_paths, valid_to::text as valid_to
   from registry.v_units
-  where code = any(?::text[]) and (valid_from is null or valid_from <= ${TODAY})
-  order by code, (valid_to is null or valid_to >= ${TODAY}) desc, valid_to desc nulls first`;
+  where code = any(?::text[]) and ${STARTED}
+  order by code, ${IN_FORCE_FIRST}`;
+
+/** SQL: the id of the unit the code in `codeExpression` names today (as above); null when none has it. */
+export function unitNamedByCodeSql(codeExpression: string): string {
+  return `(select id from registry.v_units where code = ${codeExpression} and ${STARTED} order by ${IN_FORCE_FIRST} limit 1)`;
+}
 
 const scopedUnit = (row: UnitRow): ScopedUnit => ({
   id: row.id,

@@ -1,4 +1,5 @@
 import type { PolicyDef } from '@mikro-orm/core';
+import { TODAY_IN_VIETNAM_SQL } from '../time/today.ts';
 
 /**
  * The second line of the scope rule, in the database: each request runs as its subgraph's role
@@ -14,9 +15,6 @@ export const CHANGE_REASON_SETTING = 'ansinh.change_reason';
 /** The database role a subgraph's requests run as (created by its migrations). */
 export const subgraphRole = (schema: string) => `ansinh_${schema}`;
 
-/** Today in Vietnam, in SQL: the day a unit's validity is judged on. */
-const TODAY_SQL = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`;
-
 /** SQL: the unit at the request's scope path (none when no scope is set). */
 const SCOPE_UNIT_SQL = `select s.path, s.scope_paths, s.valid_to from registry.v_units s where s.path = nullif(current_setting('${SCOPE_SETTING}', true), '')::ltree`;
 
@@ -30,7 +28,7 @@ export const READABLE_UNIT_IDS = `select u.id from registry.v_units u, (${SCOPE_
  * SQL subquery: the ids of the units writable in the current scope: units in force today under the
  * scope path, when the scope unit itself is in force (a unit that has ended only reads).
  */
-export const WRITABLE_UNIT_IDS = `select u.id from registry.v_units u, (${SCOPE_UNIT_SQL}) s where u.path <@ s.path and (s.valid_to is null or s.valid_to >= ${TODAY_SQL}) and (u.valid_to is null or u.valid_to >= ${TODAY_SQL})`;
+export const WRITABLE_UNIT_IDS = `select u.id from registry.v_units u, (${SCOPE_UNIT_SQL}) s where u.path <@ s.path and (s.valid_to is null or s.valid_to >= ${TODAY_IN_VIETNAM_SQL}) and (u.valid_to is null or u.valid_to >= ${TODAY_IN_VIETNAM_SQL})`;
 
 /** SQL subquery with one ltree[] parameter: the ids of the units under any of those paths. */
 export const UNIT_IDS_UNDER = 'select id from registry.v_units where path <@ ?::ltree[]';

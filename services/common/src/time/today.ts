@@ -10,3 +10,6 @@ const VIETNAM_DATE = new Intl.DateTimeFormat('en-CA', {
 export function todayInVietnam(now: Date = new Date()): string {
   return VIETNAM_DATE.format(now);
 }
+
+/** Today's date in Vietnam, in SQL: the day a unit's validity is judged on. */
+export const TODAY_IN_VIETNAM_SQL = `(now() at time zone 'Asia/Ho_Chi_Minh')::date`;

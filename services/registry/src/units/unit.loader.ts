@@ -1,4 +1,4 @@
-import { arrayLiteral, UNIT_CODE_FORMAT, UUID_FORMAT } from '@ansinh/common';
+import { arrayLiteral, TODAY_IN_VIETNAM_SQL, UNIT_CODE_FORMAT, UUID_FORMAT } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { AdministrativeUnit } from './administrative-unit.entity.ts';
@@ -14,8 +14,8 @@ class UnitCodeLoader<T> extends DataLoader<string, T | null> {
 }
 
 /** SQL: the unit `u` is in force today (Asia/Ho_Chi_Minh). */
-export const IN_FORCE_TODAY = `(u.valid_from is null or u.valid_from <= (now() at time zone 'Asia/Ho_Chi_Minh')::date)
-  and (u.valid_to is null or u.valid_to >= (now() at time zone 'Asia/Ho_Chi_Minh')::date)`;
+export const IN_FORCE_TODAY = `(u.valid_from is null or u.valid_from <= ${TODAY_IN_VIETNAM_SQL})
+  and (u.valid_to is null or u.valid_to >= ${TODAY_IN_VIETNAM_SQL})`;
 
 /** The units in force today by code (a code names one unit at a time); batched per request. */
 export function createUnitByCodeLoader(em: EntityManager) {
