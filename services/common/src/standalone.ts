@@ -12,6 +12,7 @@ export {
   type Actor,
 } from './scope/row-level-security.ts';
 export { todayInVietnam } from './time/today.ts';
+export { displayDate } from './time/display-date.ts';
 export {
   checkIdentifier,
   cleanText,

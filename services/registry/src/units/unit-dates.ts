@@ -1,3 +1,5 @@
+import { displayDate } from '@ansinh/common/standalone';
+
 /** Calendar dates as ISO `yyyy-mm-dd` text, compared as text; `null` is an open end of a period. */
 
 /** `yyyy-mm-dd` that exists on the calendar, else null. */
@@ -26,10 +28,7 @@ export function isoDateOf(value: string | Date | null | undefined): string | nul
 }
 
 /** `dd/mm/yyyy`, as officials write dates. */
-export function displayDate(iso: string): string {
-  const [year, month, day] = iso.split('-');
-  return `${day}/${month}/${year}`;
-}
+export { displayDate };
 
 export type Period = { validFrom: string | null; validTo: string | null };
 
