@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { currentMonth } from '@ansinh/common';
+import { seedDemoApplications, seedDemoResolution42 } from '@ansinh/approvals';
 import { carryAcrossReform, foldText, formatImportReport, loadNationalUnits } from '@ansinh/registry';
 import pg from 'pg';
+import { seedDemoLedger } from './demo-ledger.ts';
 import { DEMO_COMMUNES, DEMO_CURRENT_COMMUNES, DEMO_REFORM_DATE } from './demo-units.ts';
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô'];
@@ -12,47 +14,48 @@ const GIVEN_FEMALE = ['Hoa', 'Lan', 'Mai', 'Hương', 'Hằng', 'Liên', 'Nga', 
 /**
  * Decree 20/2021 groups with their coefficient × 100 (domain guide §3) that a person of this age can
  * hold, in the proportions a commune typically has: children (5.1 without support: 2.5 under 4, 1.5
- * from 4; 5.6 disability of a child: 2.5 especially severe, 2.0 severe), young people of 16 to 22 in
- * school (5.2: 1.5), adults (5.6: 2.0 / 1.5; 5.4 single poor parent: 1.0) and the elderly (5.5.a poor
- * with no one to support them: 1.5 from 60, 2.0 from 80; 5.5.d cared for in the community: 3.0; 5.6
- * disability of an elderly person: 2.5 / 2.0). 5.5.b and 5.5.c stopped on 1 July 2025, so no active
- * entitlement of today is in them.
+ * from 4; 5.6.a/5.6.b disability of a child: 2.5 especially severe, 2.0 severe), young people of 16 to
+ * 22 in school (5.2: 1.5), adults (5.6.a/b: 2.0 / 1.5; 5.4 single poor parent: 1.0) and the elderly
+ * (5.5.a poor with no one to support them: 1.5 from 60, 2.0 from 80; 5.5.d cared for in the community:
+ * 3.0; 5.6.a/b of an elderly person: 2.5 / 2.0). 5.5.b and 5.5.c stopped on 1 July 2025, so no active
+ * entitlement of today is in them. The coefficient is the category's band (approvals.category_bands);
+ * it is listed here to price the demo's payment lines and to keep a person's group the same across ages.
  */
 function groupsForAge(age: number): readonly (readonly [string, number])[] {
   if (age < 4)
     return [
       ['5.1', 250],
-      ['5.6', 250],
+      ['5.6.a', 250],
     ];
   if (age < 16)
     return [
       ['5.1', 150],
       ['5.1', 150],
-      ['5.6', 250],
-      ['5.6', 200],
+      ['5.6.a', 250],
+      ['5.6.b', 200],
     ];
   if (age < 22)
     return [
       ['5.2', 150],
-      ['5.6', 200],
+      ['5.6.a', 200],
     ];
   if (age < 60)
     return [
-      ['5.6', 200],
-      ['5.6', 150],
+      ['5.6.a', 200],
+      ['5.6.b', 150],
       ['5.4', 100],
     ];
   if (age < 80)
     return [
       ['5.5.a', 150],
       ['5.5.a', 150],
-      ['5.6', 250],
+      ['5.6.a', 250],
       ['5.5.d', 300],
     ];
   return [
     ['5.5.a', 200],
     ['5.5.a', 200],
-    ['5.6', 250],
+    ['5.6.a', 250],
     ['5.5.d', 300],
   ];
 }
@@ -74,6 +77,12 @@ export type DemoSummary = {
   units: number;
   persons: number;
   entitlements: number;
+  /** Decisions of the ledger: the pre-reform grants (signed by the districts) and today's decisions. */
+  decisions: number;
+  /** Applications at every step of both eras. */
+  applications: number;
+  /** Rows of the Resolution 42 lists (one commune, four groups, people in several groups flagged). */
+  resolution42Rows: number;
   /** Payment lines before the reform (old communes) and since (the current communes). */
   paymentLines: number;
   /** Persons the reform carried to the successor of their old commune. */
@@ -86,6 +95,9 @@ const NOTHING: DemoSummary = {
   units: 0,
   persons: 0,
   entitlements: 0,
+  decisions: 0,
+  applications: 0,
+  resolution42Rows: 0,
   paymentLines: 0,
   carried: 0,
   inReview: 0,
@@ -199,18 +211,17 @@ export async function seedDemoData(
         const [group, coefficient] = groups[serial % groups.length]!;
         const entitlementId = randomUUID();
         await client.query(
-          `insert into approvals.entitlements (id, person_id, unit_id, policy_group, coefficient_hundredths, start_month, end_month, decision_number, decision_date, status, created_at)
-           values ($1, $2, $3, $4, $5, $6, null, $7, $8, 'active', now())`,
-          [
-            entitlementId,
-            personId,
-            unitId,
-            group,
-            coefficient,
-            startMonth,
-            `${100 + serial}/QĐ-UBND`,
-            `${startMonth}-05`,
-          ],
+          `insert into approvals.entitlements (id, person_id, unit_id, category_id, policy_group, coefficient_hundredths, start_month, end_month, decision_number, decision_date, status, created_at)
+           select $1, $2, $3, c.id, c.code, null, $5, null, $6, $7, 'active', now()
+             from approvals.categories c where c.program_id = 'decree-20' and c.code = $4`,
+          [entitlementId, personId, unitId, group, startMonth, `${100 + serial}/QĐ-UBND`, `${startMonth}-05`],
+        );
+        // Before the reform the district chairman decided (domain guide §4): the grant is the district's.
+        await client.query(
+          `insert into approvals.decisions (entitlement_id, person_id, kind, number, decided_on, signing_unit_id, signer_name, effective_month, category_id, member_count, recorded_by_id, recorded_by_name)
+           select e.id, e.person_id, 'grant', e.decision_number, e.decision_date, u.parent_id, 'Chủ tịch UBND huyện (bản demo)', e.start_month, e.category_id, e.member_count, 'demo', 'demo'
+             from approvals.entitlements e join registry.administrative_units u on u.id = e.unit_id where e.id = $1`,
+          [entitlementId],
         );
         entitlements += 1;
         beneficiaries.push({ serial, entitlementId, coefficient });
@@ -289,11 +300,19 @@ export async function seedDemoData(
         }
       }
     }
+    const ledger = afterReform ? await seedDemoLedger(client, now) : undefined;
+    const applications = afterReform
+      ? await seedDemoApplications(client, options.now ? { now: options.now } : {})
+      : 0;
+    const resolution42 = afterReform ? await seedDemoResolution42(client) : undefined;
     await client.query('commit');
     return {
       units,
       persons,
       entitlements,
+      decisions: entitlements + (ledger?.decisions ?? 0),
+      applications,
+      resolution42Rows: resolution42?.rows ?? 0,
       paymentLines,
       carried: reform?.totals.persons ?? 0,
       inReview: reform?.totals.queued ?? 0,

@@ -1,24 +1,68 @@
-import { createHistoryLoader, createUnitLoader, type BaseContext } from '@ansinh/common';
+import {
+  createHistoryLoader,
+  createUnitLoader,
+  fileStoreOptionsOf,
+  subgraphFileStore,
+  type BaseContext,
+  type FileStore,
+} from '@ansinh/common';
+import { approvalsConfig } from './config.ts';
+import { applicationsModule } from './applications/applications.module.ts';
+import {
+  createDecisionLoader,
+  createDecisionsByEntitlementLoader,
+  createEntitlementLoader,
+  createTermsLoader,
+} from './decisions/decision.repository.ts';
 import {
   createEntitlementsByPersonLoader,
   createMoneyLoader,
   createUnitByIdLoader,
 } from './entitlements/entitlement.repository.ts';
+import {
+  createBandsLoader,
+  createCategoriesByProgramLoader,
+  createCategoryLoader,
+} from './programs/program.repository.ts';
+import { resolution42Module } from './resolution-42/resolution-42.module.ts';
+
+/**
+ * The approvals subgraph's file store (uploaded Resolution 42 lists), shared by every instance through
+ * PostgreSQL (or the bucket of FILE_STORE_URL). Also for work outside a request (jobs).
+ */
+export function approvalsFiles(em: BaseContext['em']): FileStore {
+  return subgraphFileStore(em, {
+    service: 'approvals',
+    schema: 'approvals',
+    ...fileStoreOptionsOf(approvalsConfig),
+  });
+}
 
 export function createApprovalsContext(base: BaseContext) {
   return {
     ...base,
+    files: approvalsFiles(base.em),
     loaders: {
       entitlementsByPerson: createEntitlementsByPersonLoader(base.em, () => {
         base.session.assert('entitlement:read');
         return base.session.readPaths;
       }),
+      entitlementById: createEntitlementLoader(base.em),
       entitlementHistory: createHistoryLoader(base.em, 'approvals', 'entitlement_id'),
       money: createMoneyLoader(base.em),
+      /** The ledger's terms of entitlements in months. */
+      terms: createTermsLoader(base.em),
+      decisionById: createDecisionLoader(base.em),
+      decisionsByEntitlement: createDecisionsByEntitlementLoader(base.em),
+      categoryById: createCategoryLoader(base.em),
+      categoriesByProgram: createCategoriesByProgramLoader(base.em),
+      bandsByCategory: createBandsLoader(base.em),
       /** Units named by `unitCode` arguments (the unit a code names today). */
       units: createUnitLoader(base.em),
       /** Paying units of entitlements, by version id. */
       unitById: createUnitByIdLoader(base.em),
+      ...applicationsModule.loaders(base),
+      ...resolution42Module.loaders(base),
     },
   };
 }

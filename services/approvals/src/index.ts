@@ -1,9 +1,32 @@
 import { fileURLToPath } from 'node:url';
-import { VndScalar, loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
-import { createApprovalsContext, type ApprovalsContext } from './context.ts';
+import { fileRoutes, jobResolvers, VndScalar, loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
+import { approvalsFiles, createApprovalsContext, type ApprovalsContext } from './context.ts';
 import { Entitlement, StandardLevel } from './entitlements/entitlement.entity.ts';
 import { entitlementResolvers } from './entitlements/entitlement.resolvers.ts';
 import { changeRecordResolvers } from './history/change-record.resolvers.ts';
+import { applicationsModule } from './applications/applications.module.ts';
+import { Decision } from './decisions/decision.entity.ts';
+import { decisionResolvers } from './decisions/decision.resolvers.ts';
+import { Category, CategoryBand, ExclusivityException, Program } from './programs/program.entity.ts';
+import { programResolvers } from './programs/program.resolvers.ts';
+import { resolution42Module } from './resolution-42/resolution-42.module.ts';
+
+type ResolverMap = Record<string, Record<string, unknown>>;
+
+/** Capabilities' resolvers as one map: each type's fields from every capability that has some. */
+function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
+  const merged: ResolverMap = Object.create(null) as ResolverMap;
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) {
+      for (const field of Object.keys(fields)) {
+        if (merged[type] && field in merged[type])
+          throw new Error(`approvals: ${type}.${field} is resolved twice`);
+      }
+      merged[type] = { ...merged[type], ...fields };
+    }
+  }
+  return merged;
+}
 
 export const approvalsTypeDefs = loadTypeDefs(import.meta.url);
 
@@ -12,10 +35,35 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
   defaultPort: 4002,
   schema: 'approvals',
   typeDefs: approvalsTypeDefs,
-  resolvers: { VND: VndScalar, ...entitlementResolvers, ...changeRecordResolvers },
-  entities: [Entitlement, StandardLevel],
+  resolvers: {
+    VND: VndScalar,
+    ...mergeResolvers(
+      entitlementResolvers,
+      changeRecordResolvers,
+      programResolvers,
+      decisionResolvers,
+      applicationsModule.resolvers,
+      resolution42Module.resolvers,
+      // `job`, `jobs`, `cancelJob` and the `Job` entity (services/common), with this subgraph's results.
+      jobResolvers,
+    ),
+  },
+  entities: [
+    Entitlement,
+    StandardLevel,
+    Program,
+    Category,
+    CategoryBand,
+    ExclusivityException,
+    Decision,
+    ...applicationsModule.entities,
+    ...resolution42Module.entities,
+  ],
   migrationsPath: fileURLToPath(new URL('../migrations', import.meta.url)),
   createContext: createApprovalsContext,
+  // Files are uploaded here only to be imported (Resolution 42 lists).
+  routes: (contextOf) => fileRoutes(contextOf, { uploadAction: 'application:write' }),
+  jobs: (orm) => ({ kinds: resolution42Module.kinds, files: approvalsFiles(orm.em) }),
 };
 
 export { Entitlement, StandardLevel };
@@ -26,3 +74,6 @@ export {
   startReformCarryTimer,
   type EntitlementMoves,
 } from './reform/carry-entitlements.ts';
+export { grantEntitlement, type NewGrant } from './decisions/decision.service.ts';
+export { seedDemoApplications } from './applications/applications.module.ts';
+export { seedDemoResolution42 } from './resolution-42/resolution-42.module.ts';

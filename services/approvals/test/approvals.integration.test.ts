@@ -89,7 +89,9 @@ describe('approvals subgraph on PostgreSQL', () => {
       `
         {
           entitlements(unitCode: "18073") {
-            coefficient
+            startMonth
+            coefficientBefore: coefficient(month: "2024-06")
+            coefficientNow: coefficient(month: "2024-07")
             before: monthlyAmount(month: "2024-06")
             now: monthlyAmount(month: "2024-07")
             level: standardLevel(month: "2024-06")
@@ -100,10 +102,18 @@ describe('approvals subgraph on PostgreSQL', () => {
     );
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.entitlements.length).toBeGreaterThan(0);
+    const started = answer.data!.entitlements.filter(
+      (entitlement: { startMonth: string }) => entitlement.startMonth <= '2024-06',
+    );
+    expect(started.length).toBeGreaterThan(0);
     for (const entitlement of answer.data!.entitlements) {
       expect(entitlement.level).toBe(360_000);
-      expect(entitlement.before).toBe(Math.round(360_000 * entitlement.coefficient));
-      expect(entitlement.now).toBe(Math.round(500_000 * entitlement.coefficient));
+      // Nothing is due before the month an entitlement starts.
+      const due = entitlement.startMonth <= '2024-06';
+      expect(entitlement.before).toBe(due ? Math.round(360_000 * entitlement.coefficientBefore) : 0);
+      expect(entitlement.now).toBe(
+        entitlement.startMonth <= '2024-07' ? Math.round(500_000 * entitlement.coefficientNow) : 0,
+      );
     }
   });
 
@@ -206,7 +216,8 @@ describe('approvals subgraph on PostgreSQL', () => {
   it('keeps the history of an entitlement, answers it in scope with the values each role may read, and announces a status change', async () => {
     const [target] = await sqlRows(
       seeded.database.url,
-      `select id, policy_group from approvals.entitlements where unit_id = $1 and status = 'active' order by id limit 1`,
+      // One the demo decided before the reform (and the reform carried here).
+      `select id, policy_group from approvals.entitlements where unit_id = $1 and status = 'active' and start_month < '2025-07' order by id limit 1`,
       [await currentUnitId('18073')],
     );
     // A set-based change, as a decision would make it, by a named official.
@@ -228,12 +239,13 @@ describe('approvals subgraph on PostgreSQL', () => {
 
     const officer = await historyOf('xa.18073');
     expect(officer.answer.errors).toBeUndefined();
-    expect(officer.history.map((change: { action: string }) => change.action)).toEqual([
-      'UPDATE',
-      'UPDATE',
-      'CREATE',
-    ]);
-    const [update, reform, creation] = officer.history;
+    // The entitlement's own changes; its history also holds its decisions (the grant, from the seed).
+    const own = officer.history.filter((change: { entity: string }) => change.entity === 'entitlements');
+    expect(own.map((change: { action: string }) => change.action)).toEqual(['UPDATE', 'UPDATE', 'CREATE']);
+    expect(officer.history).toContainEqual(
+      expect.objectContaining({ entity: 'decisions', action: 'CREATE' }),
+    );
+    const [update, reform, creation] = own;
     expect(update).toMatchObject({
       entity: 'entitlements',
       entityId: target!.id,

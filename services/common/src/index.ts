@@ -82,6 +82,8 @@ export {
   ACTOR_SETTINGS,
   type Actor,
   CHANGE_REASON_SETTING,
+  READ_CONFIDENTIAL_SETTING,
+  READS_CONFIDENTIAL_SQL,
   READABLE_UNIT_IDS,
   UNIT_IDS_UNDER,
   WRITABLE_UNIT_IDS,
@@ -117,6 +119,7 @@ export {
 export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
 export { TODAY_IN_VIETNAM_SQL, todayInVietnam } from './time/today.ts';
 export { displayDate } from './time/display-date.ts';
+export { foldText } from './text/fold-text.ts';
 export {
   checkIdentifier,
   cleanText,
@@ -184,3 +187,14 @@ export {
 export { parseFileStoreUrl, type BucketLocation } from './files/s3-content.ts';
 export { subgraphFileStore } from './files/subgraph-file-store.ts';
 export { FILE_CHUNK_BYTES } from './files/postgres-content.ts';
+export {
+  DEFAULT_SPREADSHEET_LIMITS,
+  openSpreadsheet,
+  SpreadsheetError,
+  type OpenedSpreadsheet,
+  type OpenSpreadsheetOptions,
+  type SpreadsheetCell,
+  type SpreadsheetErrorCode,
+  type SpreadsheetLimits,
+  type SpreadsheetRow,
+} from './spreadsheets/spreadsheet-source.ts';

@@ -13,6 +13,7 @@ export {
 } from './scope/row-level-security.ts';
 export { todayInVietnam } from './time/today.ts';
 export { displayDate } from './time/display-date.ts';
+export { foldText } from './text/fold-text.ts';
 export {
   checkIdentifier,
   cleanText,
@@ -29,3 +30,14 @@ export {
   neutralizeFormula,
   spreadsheetValue,
 } from './text/spreadsheet-cell.ts';
+export {
+  DEFAULT_SPREADSHEET_LIMITS,
+  openSpreadsheet,
+  SpreadsheetError,
+  type OpenedSpreadsheet,
+  type OpenSpreadsheetOptions,
+  type SpreadsheetCell,
+  type SpreadsheetErrorCode,
+  type SpreadsheetLimits,
+  type SpreadsheetRow,
+} from './spreadsheets/spreadsheet-source.ts';

@@ -89,7 +89,7 @@ export {
 } from './units/import/units-import.ts';
 export { parseIsoDate } from './units/unit-dates.ts';
 export { importPersons, type PersonImportReport } from './imports/person-import.service.ts';
-export { foldText } from './text/fold-text.ts';
+export { foldText } from '@ansinh/common/standalone';
 export { carryAcrossReform, type CarryOverOptions } from './reform/reform-carry-over.ts';
 export { formatReformReport, type ReformCarryOverReport } from './reform/reform.rules.ts';
 export {

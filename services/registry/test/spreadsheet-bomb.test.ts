@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { openSpreadsheet, type OpenSpreadsheetOptions } from '../src/imports/spreadsheet-source.ts';
+import { openSpreadsheet, type OpenSpreadsheetOptions } from '../src/imports/person-spreadsheet.ts';
 import { repeatedDeflate, sharedStringsXml, sheetXml, zipOf } from './fixtures/xlsx-parts.ts';
 
 let folder: string;

@@ -5,7 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSpreadsheet, type SpreadsheetRow } from '../src/imports/spreadsheet-source.ts';
+import type { SpreadsheetRow } from '@ansinh/common/standalone';
+import { openSpreadsheet } from '../src/imports/person-spreadsheet.ts';
 import { sharedStringsXml, sheetXml, stylesXml, workbookOf, xmlText } from './fixtures/xlsx-parts.ts';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCitizenId } from '../../../services/registry/src/persons/citizen-id.rule.ts';
-import { foldText } from '../../../services/registry/src/text/fold-text.ts';
+import { foldText } from '@ansinh/common/standalone';
 import { generatePersons, REFERENCE_DATE, type SyntheticPerson } from './persons.ts';
 import { Permutation, Random } from './random.ts';
 import { generateUnits, readCommunes, type Commune } from './units.ts';

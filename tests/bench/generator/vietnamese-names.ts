@@ -1,4 +1,4 @@
-import { foldText } from '../../../services/registry/src/text/fold-text.ts';
+import { foldText } from '@ansinh/common/standalone';
 import { WeightedTable, type Random, type WeightedEntries } from './random.ts';
 
 export type Gender = 'male' | 'female';

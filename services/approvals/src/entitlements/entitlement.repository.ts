@@ -109,3 +109,6 @@ export function createMoneyLoader(em: EntityManager) {
     },
   );
 }
+
+/** An entity of another subgraph, as this one knows it: its key. */
+export type EntityReference = { id: string };

@@ -22,6 +22,12 @@ export const PERMISSIONS = {
   /** Carrying people across a reorganisation of units (the province runs it) and assigning those of a split unit. */
   'reform:write': ['officer', 'admin'],
   'reform:assign': ['officer', 'admin'],
+  /** Filing an application (hồ sơ) at the commune, or by a provincial system through the API, and its officers' steps. */
+  'application:write': ['officer', 'integration', 'admin'],
+  /** Recording a decision (grant, change, suspension, resumption, relocation, stop): signed by the chairman, entered by the approver. */
+  'decision:write': ['approver', 'admin'],
+  /** A province's own standard level (higher than the national one): its administrator sets it. */
+  'standard-level:write': ['admin'],
   'entitlement:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
   'payment:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
   'report:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],

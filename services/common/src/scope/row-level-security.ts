@@ -90,7 +90,21 @@ export const ACTOR_SETTINGS = {
 
 export type Actor = { id: string; name: string; unitCode: string };
 
-export function scopeSessionContext(schema: string, scopePath: string | undefined, actor?: Actor) {
+/**
+ * `on` when the caller may read confidential categories (HIV groups): published views show a
+ * confidential category to such a caller only, and mask it for every other reader.
+ */
+export const READ_CONFIDENTIAL_SETTING = 'ansinh.read_confidential';
+
+/** SQL: whether the session may read confidential categories (see READ_CONFIDENTIAL_SETTING). */
+export const READS_CONFIDENTIAL_SQL = `coalesce(current_setting('${READ_CONFIDENTIAL_SETTING}', true), '') = 'on'`;
+
+export function scopeSessionContext(
+  schema: string,
+  scopePath: string | undefined,
+  actor?: Actor,
+  options: { readConfidential?: boolean } = {},
+) {
   return {
     role: subgraphRole(schema),
     variables: {
@@ -98,6 +112,7 @@ export function scopeSessionContext(schema: string, scopePath: string | undefine
       [ACTOR_SETTINGS.id]: actor?.id ?? '',
       [ACTOR_SETTINGS.name]: actor?.name ?? '',
       [ACTOR_SETTINGS.unit]: actor?.unitCode ?? '',
+      [READ_CONFIDENTIAL_SETTING]: options.readConfidential ? 'on' : 'off',
     },
   };
 }

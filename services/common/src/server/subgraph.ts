@@ -219,7 +219,11 @@ export async function startSubgraph<TContext extends BaseContext>(
       name: principal.username,
       unitCode: principal.unitCode,
     };
-    em.setSessionContext(scopeSessionContext(definition.schema, session.scopePath, actor));
+    em.setSessionContext(
+      scopeSessionContext(definition.schema, session.scopePath, actor, {
+        readConfidential: session.allows('entitlement:read-confidential'),
+      }),
+    );
     return definition.createContext({ em, session, logger: logger.child({ requestId }), requestId, jobs });
   };
 

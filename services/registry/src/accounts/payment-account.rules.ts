@@ -2,7 +2,7 @@ import { paymentProviderOf, type PaymentProvider } from '../code-lists/payment-p
 import { isMobileNumber, phoneNumberOf } from '../persons/phone.rule.ts';
 import { digitsOf } from '../text/digits.ts';
 import { fieldText, type FieldProblem } from '../text/field-text.ts';
-import { foldText } from '../text/fold-text.ts';
+import { foldText } from '@ansinh/common/standalone';
 
 // The rules of a payment account, for the API (validatePaymentAccount) and the spreadsheet import
 // (imports/person-row.rules.ts) alike; the import adds only the reading of cells.

@@ -1,4 +1,4 @@
-import { foldText } from '../text/fold-text.ts';
+import { foldText } from '@ansinh/common/standalone';
 
 /** Dân tộc: the 54 groups of GSO Decision 121-TCTK/PPCĐ, by 2-character code, and 55 for foreigners. */
 export const ETHNICITIES: ReadonlyMap<string, string> = new Map([

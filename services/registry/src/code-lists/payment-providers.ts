@@ -1,5 +1,5 @@
 import type { PaymentAccountKind } from '../accounts/payment-account.entity.ts';
-import { foldText } from '../text/fold-text.ts';
+import { foldText } from '@ansinh/common/standalone';
 
 export type PaymentProvider = {
   /** Code as used by NAPAS/VietQR for banks, or the provider's short name. */

@@ -6,7 +6,7 @@ import {
   headerRecogniser,
   mapColumns,
 } from './column-mapping.ts';
-import { SpreadsheetError } from './spreadsheet-error.ts';
+import { SpreadsheetError } from '@ansinh/common/standalone';
 
 describe('fieldOfHeader', () => {
   it.each([

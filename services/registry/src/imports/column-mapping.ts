@@ -1,5 +1,4 @@
-import { foldText } from '../text/fold-text.ts';
-import { SpreadsheetError } from './spreadsheet-error.ts';
+import { foldText, SpreadsheetError } from '@ansinh/common/standalone';
 
 /** The fields a spreadsheet column can feed, in the order the import report and the parser use. */
 export const CANONICAL_FIELDS = [

@@ -1,4 +1,4 @@
-import type { SpreadsheetCell } from './spreadsheet-source.ts';
+import type { SpreadsheetCell } from '@ansinh/common/standalone';
 
 export type IdentityNumbers = { citizenId: SpreadsheetCell; oldIdNumber: SpreadsheetCell };
 

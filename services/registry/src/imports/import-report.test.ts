@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeImportReport, type ReportedRow } from './import-report.ts';
-import { openSpreadsheet } from './spreadsheet-source.ts';
+import { openSpreadsheet } from './person-spreadsheet.ts';
 
 let folder: string;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { neutralizeFormula, spreadsheetValue } from '@ansinh/common/standalone';
-import type { SpreadsheetCell } from './spreadsheet-source.ts';
+import type { SpreadsheetCell } from '@ansinh/common/standalone';
 
 export type ReportedRow = {
   rowNumber: number;

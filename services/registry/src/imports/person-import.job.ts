@@ -1,12 +1,11 @@
 import { PassThrough, Transform, type Readable } from 'node:stream';
-import { badInput, defineJobKind, type JobContext, type JobOwner } from '@ansinh/common';
+import { badInput, defineJobKind, SpreadsheetError, type JobContext, type JobOwner } from '@ansinh/common';
 import type { ColumnAssignment } from './column-mapping.ts';
 import {
   importPersonsInTransaction,
   type ImportProgress,
   type PersonImportReport,
 } from './person-import.service.ts';
-import { SpreadsheetError } from './spreadsheet-source.ts';
 
 export const PERSON_IMPORT = 'person-import';
 

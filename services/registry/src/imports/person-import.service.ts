@@ -11,20 +11,18 @@ import {
   type Actor,
   type CopyValue,
   type ScopedSession,
+  SpreadsheetError,
+  type SpreadsheetCell,
+  type SpreadsheetLimits,
   WRITABLE_UNIT_IDS,
+  foldText,
 } from '@ansinh/common/standalone';
 import { holderNameMatches } from '../accounts/payment-account.rules.ts';
-import { foldText } from '../text/fold-text.ts';
 import { FIELD_LABELS, mapColumns, type CanonicalField, type ColumnAssignment } from './column-mapping.ts';
 import { writeImportReport, type ReportedRow } from './import-report.ts';
 import { splitIdentityNumber } from './identity-number.ts';
 import { personRowParser, type ImportedPerson, type RowProblem } from './person-row.rules.ts';
-import {
-  openSpreadsheet,
-  SpreadsheetError,
-  type SpreadsheetCell,
-  type SpreadsheetLimits,
-} from './spreadsheet-source.ts';
+import { openSpreadsheet } from './person-spreadsheet.ts';
 
 // The CLI's --mapping file, read as the GraphQL `mapping` argument is.
 export { MappingFileError, parseMappingFile } from './mapping-file.ts';

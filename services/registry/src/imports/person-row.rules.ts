@@ -1,4 +1,10 @@
-import { cleanText, isNeutralizedFormula, todayInVietnam, type TextRule } from '@ansinh/common/standalone';
+import {
+  cleanText,
+  isNeutralizedFormula,
+  todayInVietnam,
+  type TextRule,
+  foldText,
+} from '@ansinh/common/standalone';
 import type { PaymentAccountKind } from '../accounts/payment-account.entity.ts';
 import { accountNumberOf, holderNameOf, unknownProvider } from '../accounts/payment-account.rules.ts';
 import { ethnicityCodeOf } from '../code-lists/ethnicities.ts';
@@ -23,9 +29,8 @@ import {
 import { PHONE_PROBLEM, phoneNumberOf } from '../persons/phone.rule.ts';
 import { digitsOf } from '../text/digits.ts';
 import { FIELD_TEXT, type FieldProblem } from '../text/field-text.ts';
-import { foldText } from '../text/fold-text.ts';
 import { CANONICAL_FIELDS, FIELD_LABELS, type CanonicalField, type ColumnMap } from './column-mapping.ts';
-import type { SpreadsheetCell } from './spreadsheet-source.ts';
+import type { SpreadsheetCell } from '@ansinh/common/standalone';
 
 // A row of a spreadsheet is a person, a household and an account: checked by the same rules as the
 // API's (persons/person.rules.ts, households/household.rules.ts, accounts/payment-account.rules.ts).

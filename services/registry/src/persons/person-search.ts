@@ -1,7 +1,6 @@
-import { TEXT_LIMITS } from '@ansinh/common/standalone';
+import { TEXT_LIMITS, foldText } from '@ansinh/common/standalone';
 import { digitsOf } from '../text/digits.ts';
 import type { FieldProblem } from '../text/field-text.ts';
-import { foldText } from '../text/fold-text.ts';
 import type { PersonStatus } from './person.entity.ts';
 
 export type PersonSearch = {

@@ -1,7 +1,7 @@
 import { unitScopePolicy, unitWritableSql } from '@ansinh/common';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { foldText } from '../text/fold-text.ts';
+import { foldText } from '@ansinh/common/standalone';
 import { reformQueuePersonPolicy } from '../reform/reform-queue.policy.ts';
 
 export const GENDER_VALUES = ['male', 'female', 'unknown'] as const;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { arrayLiteral } from '@ansinh/common';
-import { foldText } from '../text/fold-text.ts';
+import { foldText } from '@ansinh/common/standalone';
 
 /** One entry of the review queue, as the resolvers answer it (units and person loaded by id). */
 export type ReformReviewRow = {

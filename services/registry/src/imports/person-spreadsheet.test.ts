@@ -10,7 +10,8 @@ import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { mapColumns } from './column-mapping.ts';
 import { personRowParser } from './person-row.rules.ts';
-import { openSpreadsheet, SpreadsheetError, type SpreadsheetRow } from './spreadsheet-source.ts';
+import { SpreadsheetError, type SpreadsheetRow } from '@ansinh/common/standalone';
+import { openSpreadsheet } from './person-spreadsheet.ts';
 
 let folder: string;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ export type SpreadsheetErrorCode =
   | 'EMPTY'
   /** None of the first rows names our columns. */
   | 'NO_HEADER'
-  /** A required column (Họ và tên, Ngày sinh) is not there: a MissingColumnsError (column-mapping.ts). */
+  /** A required column (Họ và tên, Ngày sinh) is not there (the reader of the list decides which are required). */
   | 'MISSING_COLUMN'
   /** The user assigned a column the file does not have. */
   | 'ASSIGNED_COLUMN_NOT_FOUND'
@@ -16,7 +16,7 @@ export type SpreadsheetErrorCode =
   /** Past a limit of SpreadsheetLimits: decompressed size, rows, cells, shared strings, time (a bomb, or too big a list). */
   | 'TOO_LARGE';
 
-/** Why a file cannot be read as a list of persons; `message` is for the official, in Vietnamese. */
+/** Why a file cannot be read as a list (of persons, of supports...); `message` is for the official, in Vietnamese. */
 export class SpreadsheetError extends Error {
   readonly code: SpreadsheetErrorCode;
 

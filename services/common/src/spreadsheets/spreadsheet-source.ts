@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { headerRecogniser, type ColumnAssignment } from './column-mapping.ts';
 import { CsvFormatError, csvRecords } from './csv-records.ts';
 import { SpreadsheetError } from './spreadsheet-error.ts';
 import {
@@ -35,8 +34,12 @@ export type OpenedSpreadsheet = {
 export type OpenSpreadsheetOptions = {
   /** The name the official uploaded, for messages only: the format is read from the content. */
   fileName?: string | undefined;
-  /** Columns the user assigned by hand: their headers count as known when looking for the header row. */
-  columns?: readonly ColumnAssignment[] | undefined;
+  /**
+   * Whether a header text names a column the reader knows (the list's own columns and their aliases,
+   * and any the user assigned by hand): the header row is the first that names at least two, and the
+   * CSV delimiter the one that splits out the most.
+   */
+  isKnownHeader: (header: string) => boolean;
   /** Limits past which the file is refused (TOO_LARGE); DEFAULT_SPREADSHEET_LIMITS for those not given. */
   limits?: Partial<SpreadsheetLimits> | undefined;
 };
@@ -55,21 +58,21 @@ type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 type DetectedFormat = { format: 'xlsx' } | { format: 'csv'; encoding: TextEncoding; headText: string };
 
 /**
- * Opens an official's list of persons, CSV or XLSX (told apart by content, not name), finds its
+ * Opens an official's list (of persons, of supports...), CSV or XLSX (told apart by content, not name), finds its
  * header row among the first rows and streams the data rows below it. Memory stays flat: the
  * file is read as it is iterated (an XLSX's shared-strings table is the one thing kept whole), and
  * every reading is bounded by `options.limits` (rows, cells, decompressed sizes, time).
  */
 export async function openSpreadsheet(
   input: string | Readable,
-  options: OpenSpreadsheetOptions = {},
+  options: OpenSpreadsheetOptions,
 ): Promise<OpenedSpreadsheet> {
   const fileLabel = options.fileName ? `Tệp "${options.fileName}"` : 'Tệp';
   const budget = new ReadingBudget(spreadsheetLimits(options.limits), fileLabel);
   const { head, complete, stream } = await peek(typeof input === 'string' ? createReadStream(input) : input);
   try {
     const detected = detectFormat(head, fileLabel);
-    const isKnownHeader = headerRecogniser(options.columns);
+    const { isKnownHeader } = options;
     const rawRows =
       detected.format === 'xlsx'
         ? workbookRows(typeof input === 'string' ? input : undefined, stream, budget)
