@@ -7,7 +7,7 @@ import {
   type FileStore,
 } from '@ansinh/common';
 import { approvalsConfig } from './config.ts';
-import { applicationsModule } from './applications/applications.module.ts';
+import { createApplicationLoaders } from './applications/application.loaders.ts';
 import {
   createDecisionLoader,
   createDecisionsByEntitlementLoader,
@@ -24,7 +24,6 @@ import {
   createCategoriesByProgramLoader,
   createCategoryLoader,
 } from './programs/program.repository.ts';
-import { resolution42Module } from './resolution-42/resolution-42.module.ts';
 
 /**
  * The approvals subgraph's file store (uploaded Resolution 42 lists), shared by every instance through
@@ -61,8 +60,7 @@ export function createApprovalsContext(base: BaseContext) {
       units: createUnitLoader(base.em),
       /** Paying units of entitlements, by version id. */
       unitById: createUnitByIdLoader(base.em),
-      ...applicationsModule.loaders(base),
-      ...resolution42Module.loaders(base),
+      ...createApplicationLoaders(base.em),
     },
   };
 }

@@ -58,10 +58,17 @@ const APPLICATION_FIELDS = `id state filedOn source externalDossierCode unitCode
   events { step action actorName reason unit { id } }`;
 
 const FILE = `mutation ($input: FileApplicationInput!) { fileApplication(input: $input) { ${APPLICATION_FIELDS} } }`;
-const COMPLETE = `mutation ($id: ID!, $step: String!, $decision: ApplicationDecisionInput) {
+/**
+ * What the provincial system asks back: the dossier without its category, documents and reasons,
+ * which need entitlement:read-confidential (a refusal on one of them would itself tell an HIV group).
+ */
+const SYSTEM_FIELDS = `id state filedOn source externalDossierCode unitCode currentStep { code } events { step action actorName }`;
+const SYSTEM_FILE = `mutation ($input: FileApplicationInput!) { fileApplication(input: $input) { ${SYSTEM_FIELDS} } }`;
+const COMPLETE = `mutation ($id: ID!, $step: String!, $decision: DecisionInput) {
   completeApplicationStep(id: $id, expectedStep: $step, decision: $decision) { ${APPLICATION_FIELDS} } }`;
 const RETURN = `mutation ($id: ID!, $reason: String!, $step: String) { returnApplication(id: $id, reason: $reason, expectedStep: $step) { ${APPLICATION_FIELDS} } }`;
 const RESUBMIT = `mutation ($id: ID!, $documents: [ApplicationDocumentInput!]!) { resubmitApplication(id: $id, documents: $documents) { ${APPLICATION_FIELDS} } }`;
+const SYSTEM_RESUBMIT = `mutation ($id: ID!, $documents: [ApplicationDocumentInput!]!) { resubmitApplication(id: $id, documents: $documents) { ${SYSTEM_FIELDS} } }`;
 const REJECT = `mutation ($id: ID!, $reason: String!, $step: String) { rejectApplication(id: $id, reason: $reason, expectedStep: $step) { ${APPLICATION_FIELDS} } }`;
 const QUEUE = `query ($filter: ApplicationFilter) { applications(filter: $filter) { id state currentStep { code overdue dueOn } } }`;
 const ENTITIES = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
@@ -152,7 +159,7 @@ describe('filing (tiếp nhận hồ sơ)', () => {
       filedOn: today,
       externalDossierCode: code,
     };
-    const first = await graphql(url, FILE, { token, variables: { input } });
+    const first = await graphql(url, SYSTEM_FILE, { token, variables: { input } });
     expect(first.errors).toBeUndefined();
     expect(first.data!.fileApplication).toMatchObject({
       source: 'INTEGRATION',
@@ -160,9 +167,18 @@ describe('filing (tiếp nhận hồ sơ)', () => {
       unitCode: '18229',
     });
     const before = await counts();
-    const again = await graphql(url, FILE, { token, variables: { input } });
+    const again = await graphql(url, SYSTEM_FILE, { token, variables: { input } });
     expect(again.errors).toBeUndefined();
     expect(again.data!.fileApplication.id).toBe(first.data!.fileApplication.id);
+    // The category it filed for is not read back by the system (entitlement:read-confidential).
+    const withCategory = await graphql(url, FILE, { token, variables: { input } });
+    expect(withCategory.data!.fileApplication).toMatchObject({
+      id: first.data!.fileApplication.id,
+      category: null,
+    });
+    expect(withCategory.errors?.map((error) => error.extensions?.['code'])).toEqual(
+      expect.arrayContaining(['FORBIDDEN']),
+    );
     // The same code for another person is another dossier's code: refused.
     const other = await graphql(url, FILE, {
       token,
@@ -414,10 +430,13 @@ describe('steps of the current era (commune verification, commune chairman decid
       filedOn: today,
       externalDossierCode: `MC-${randomUUID().slice(0, 8)}`,
     };
-    const filed = (await graphql(url, FILE, { token, variables: { input } })).data!.fileApplication;
+    const filed = (await graphql(url, SYSTEM_FILE, { token, variables: { input } })).data!.fileApplication;
     await as('xa.18073', RETURN, { id: filed.id, reason: 'Bổ sung tờ khai' });
     expect(codeOf(await as('xa.18073', RESUBMIT, { id: filed.id, documents: DOCUMENTS }))).toBe('FORBIDDEN');
-    const again = await graphql(url, RESUBMIT, { token, variables: { id: filed.id, documents: DOCUMENTS } });
+    const again = await graphql(url, SYSTEM_RESUBMIT, {
+      token,
+      variables: { id: filed.id, documents: DOCUMENTS },
+    });
     expect(again.errors).toBeUndefined();
     expect(again.data!.resubmitApplication.state).toBe('IN_PROGRESS');
   });

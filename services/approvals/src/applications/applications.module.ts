@@ -1,4 +1,3 @@
-import type { BaseContext } from '@ansinh/common';
 import {
   Application,
   ApplicationEvent,
@@ -6,7 +5,7 @@ import {
   WorkflowRow,
   WorkflowStepRow,
 } from './application.entity.ts';
-import { applicationLoaders, applicationResolvers } from './application.resolvers.ts';
+import { applicationResolvers } from './application.resolvers.ts';
 
 /**
  * Applications (hồ sơ) and their workflow (issue 11, point 2). SDL: applications.graphql; tables:
@@ -43,9 +42,7 @@ import { applicationLoaders, applicationResolvers } from './application.resolver
 export const applicationsModule = {
   resolvers: applicationResolvers,
   entities: [WorkflowRow, WorkflowStepRow, PublicHoliday, Application, ApplicationEvent],
-  loaders: (base: BaseContext) => applicationLoaders(base),
 };
 
 export { seedDemoApplications, type DemoApplicationsOptions, type SqlClient } from './application.seed.ts';
-export type { ApplicationsContext } from './application.resolvers.ts';
 export { Application, ApplicationEvent } from './application.entity.ts';

@@ -8,52 +8,17 @@ import {
   subtreeFor,
   unitInScope,
   upper,
-  type BaseContext,
-  type FileStore,
   type JobRecord,
-  type UnitsByCode,
 } from '@ansinh/common';
+import type {
+  Resolution42ImportOutcome,
+  Resolution42Outcome,
+  Resolvers,
+} from '../generated/resolvers-types.ts';
 import { R42_IMPORT, R42_INLINE_MAX_BYTES, type R42ImportPayload } from './r42-import.job.ts';
 import { R42_PROGRAM, unknownCategory, type R42ImportResult } from './r42-import.service.ts';
 import { decisionDateOf, decisionNumberOf, R42_CATEGORY_CODE_FORMAT, rowsPageOf } from './r42-input.rule.ts';
-import {
-  findR42ListById,
-  findR42Lists,
-  findR42Rows,
-  summariseR42,
-  type R42ListView,
-  type R42RowView,
-} from './r42.repository.ts';
-
-/** What the Resolution 42 resolvers need of the approvals context (the lead's `ApprovalsContext` has it). */
-export type R42Context = BaseContext & {
-  loaders: { units: UnitsByCode };
-  /** The approvals file store (`approvalsFiles`), for the uploaded lists. */
-  files?: FileStore | undefined;
-};
-
-// The arguments of resolution-42.graphql, as generated/resolvers-types.ts has them: written here because
-// the generated types import the context, which imports this capability's module (an import circle).
-type UnitArgs = { unitCode?: string | null | undefined };
-type RowsArgs = {
-  filter?: {
-    listId?: string | null | undefined;
-    unitCode?: string | null | undefined;
-    categoryCode?: string | null | undefined;
-    outcome?: 'PAID' | 'FLAGGED' | null | undefined;
-  } | null;
-  first?: number | null | undefined;
-  offset?: number | null | undefined;
-};
-type ImportArgs = {
-  input: {
-    fileId: string;
-    categoryCode: string;
-    unitCode: string;
-    decisionNumber: string;
-    decisionDate: string;
-  };
-};
+import { findR42ListById, findR42Lists, findR42Rows, summariseR42 } from './r42.repository.ts';
 
 /** Reading lists and their people: whoever reads entitlements (names and CCCD need person:read-identity). */
 const READ = 'entitlement:read';
@@ -62,23 +27,18 @@ const WRITE = 'application:write';
 
 const LIST_NOT_FOUND = 'Không tìm thấy danh sách Nghị quyết 42 này trong phạm vi của bạn.';
 
-function wired<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`approvals: ${what} is not wired into the request context`);
-  return value;
-}
-
 export const resolution42Resolvers = {
   Query: {
-    resolution42Summary: async (_parent: unknown, args: UnitArgs, context: R42Context) => {
+    resolution42Summary: async (_parent, args, context) => {
       const paths = await subtreeFor(context.session, READ, args.unitCode, context.loaders.units);
       const summary = await summariseR42(context.em, paths);
       return { unitCode: args.unitCode ?? context.session.requirePrincipal().unitCode, ...summary };
     },
-    resolution42Lists: async (_parent: unknown, args: UnitArgs, context: R42Context) => {
+    resolution42Lists: async (_parent, args, context) => {
       const paths = await subtreeFor(context.session, READ, args.unitCode, context.loaders.units);
       return findR42Lists(context.em, paths);
     },
-    resolution42Rows: async (_parent: unknown, args: RowsArgs, context: R42Context) => {
+    resolution42Rows: async (_parent, args, context) => {
       const filter = args.filter ?? {};
       const page = rowsPageOf(args.first, args.offset);
       const paths = await subtreeFor(
@@ -117,11 +77,7 @@ export const resolution42Resolvers = {
      * Checks the request (nothing is queued for a bad one), then imports the uploaded list as a job of
      * the caller: a small file within this request (the job comes back done), a larger one queued.
      */
-    importResolution42List: async (
-      _parent: unknown,
-      { input }: ImportArgs,
-      context: R42Context,
-    ): Promise<JobRecord> => {
+    importResolution42List: async (_parent, { input }, context): Promise<JobRecord> => {
       const { session } = context;
       session.assert(WRITE);
       const owner = jobOwnerOf(session);
@@ -148,7 +104,7 @@ export const resolution42Resolvers = {
       );
       if (!category) throw unknownCategory(categoryCode);
       // NOT_FOUND unless the upload is in the caller's scope (and not expired).
-      const upload = await wired(context.files, 'files').stat(fileId, owner.unitPath);
+      const upload = await context.files.stat(fileId, owner.unitPath);
       const payload: R42ImportPayload = {
         fileId: upload.id,
         fileName: upload.fileName,
@@ -157,28 +113,29 @@ export const resolution42Resolvers = {
         decisionNumber,
         decisionDate,
       };
-      const jobs = wired(context.jobs, 'jobs');
+      const jobs = context.jobs;
+      if (!jobs) throw new Error('approvals: the subgraph runs without its jobs');
       return upload.bytes <= R42_INLINE_MAX_BYTES
         ? jobs.runNow(R42_IMPORT, payload, owner)
         : jobs.enqueue(R42_IMPORT, payload, owner);
     },
   },
   Job: {
-    resolution42Import: async (job: JobRecord, _args: unknown, context: R42Context) => {
+    resolution42Import: async (job, _args, context) => {
       if (job.kind !== R42_IMPORT || job.state !== 'done' || !job.result) return null;
       const { listId, outcome, ...result } = job.result as R42ImportResult;
       return {
         ...result,
-        outcome: upper(outcome),
+        outcome: upper(outcome) as Resolution42ImportOutcome,
         // The list as it is now (null once removed, or for a reader who no longer reads it).
         list: await findR42ListById(context.em, listId),
       };
     },
   },
   Resolution42List: {
-    unit: (list: R42ListView) => ({ id: list.unitId }),
+    unit: (list) => ({ id: list.unitId }),
   },
   Resolution42Row: {
-    outcome: (row: R42RowView) => upper(row.outcome),
+    outcome: (row) => upper(row.outcome) as Resolution42Outcome,
   },
-};
+} satisfies Pick<Resolvers, 'Query' | 'Mutation' | 'Job' | 'Resolution42List' | 'Resolution42Row'>;

@@ -1,4 +1,4 @@
-import type { BaseContext, JobKind } from '@ansinh/common';
+import type { JobKind } from '@ansinh/common';
 import { R42List, R42ListRow, R42Priority } from './r42-list.entity.ts';
 import { r42ImportJob } from './r42-import.job.ts';
 import { resolution42Resolvers } from './r42.resolvers.ts';
@@ -12,7 +12,6 @@ import { resolution42Resolvers } from './r42.resolvers.ts';
 export const resolution42Module = {
   resolvers: resolution42Resolvers,
   entities: [R42List, R42ListRow, R42Priority],
-  loaders: (_base: BaseContext) => ({}),
   kinds: [r42ImportJob] as JobKind[],
 };
 
