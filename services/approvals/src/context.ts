@@ -12,6 +12,7 @@ import {
   createDecisionLoader,
   createDecisionsByEntitlementLoader,
   createEntitlementLoader,
+  createPersonInScopeLoader,
   createTermsLoader,
 } from './decisions/decision.repository.ts';
 import {
@@ -52,6 +53,7 @@ export function createApprovalsContext(base: BaseContext) {
       /** The ledger's terms of entitlements in months. */
       terms: createTermsLoader(base.em),
       decisionById: createDecisionLoader(base.em),
+      personInScope: createPersonInScopeLoader(base.em),
       decisionsByEntitlement: createDecisionsByEntitlementLoader(base.em),
       categoryById: createCategoryLoader(base.em),
       categoriesByProgram: createCategoriesByProgramLoader(base.em),

@@ -234,6 +234,8 @@ describe('filing (tiếp nhận hồ sơ)', () => {
         /bắt đầu hoạt động/,
       ],
       [{ personId, categoryId: category, memberCount: 2 }, 'BAD_USER_INPUT', 'memberCount', /số thành viên/],
+      // Funeral support is decided on a death, not filed as a monthly allowance.
+      [{ personId, categoryId: await categoryId('mai-tang') }, 'BAD_USER_INPUT', 'categoryId', /chi một lần/],
       [
         { personId, categoryId: category, documents: [{ kind: 'OTHER', name: '=HYPERLINK("x")' }] },
         'BAD_USER_INPUT',

@@ -126,6 +126,12 @@ export async function fileApplication(
   const found = await findCategoryOfApplication(em, categoryId);
   if (!found) throw badInput('categoryId', 'Không tìm thấy nhóm đối tượng này.');
   const { category } = found;
+  if (category.payment !== 'monthly') {
+    throw badInput(
+      'categoryId',
+      'Nhóm đối tượng này được chi một lần, không qua hồ sơ trợ cấp hằng tháng: hỗ trợ mai táng được quyết định khi sổ ghi nhận đối tượng mất, hỗ trợ Nghị quyết 42 được nhập theo danh sách.',
+    );
+  }
   if (found.programProvinceCode !== null && found.programProvinceCode !== unit.provinceCode) {
     throw badInput('categoryId', 'Nhóm đối tượng này là chính sách riêng của tỉnh khác.');
   }

@@ -275,3 +275,15 @@ export function createTermsLoader(em: EntityManager) {
     { cacheKeyFn: (key) => `${key.entitlementId}|${key.month}`, maxBatchSize: 1000 },
   );
 }
+
+/** Whether the caller reads each person now (`registry.v_person_units` is filtered by scope), batched per request. */
+export function createPersonInScopeLoader(em: EntityManager) {
+  return new DataLoader<string, boolean>(async (ids) => {
+    const rows = await em.execute<{ id: string }[]>(
+      'select person_id as id from registry.v_person_units where person_id = any(?::uuid[])',
+      [arrayLiteral(ids)],
+    );
+    const readable = new Set(rows.map((row) => row.id));
+    return ids.map((id) => readable.has(id));
+  });
+}

@@ -1,4 +1,4 @@
-import { idArgument, monthArgument, subtreeFor, upper } from '@ansinh/common';
+import { idArgument, monthArgument, notFound, subtreeFor, upper } from '@ansinh/common';
 import type { ApprovalsContext } from '../context.ts';
 import type { ChangeDirection, DecisionKind, Resolvers, StopReason } from '../generated/resolvers-types.ts';
 import { findChanges, findConflicts, findStopProposals } from './decision.repository.ts';
@@ -11,6 +11,11 @@ async function entitlementOf(id: string, context: ApprovalsContext) {
   return entitlement;
 }
 
+/** A reference to the person when the caller reads them now (the registry would refuse the others). */
+async function personIfInScope(personId: string, context: ApprovalsContext) {
+  return (await context.loaders.personInScope.load(personId)) ? { id: personId } : null;
+}
+
 async function unitCodeOf(unitId: string, context: ApprovalsContext): Promise<string> {
   const unit = await context.loaders.unitById.load(unitId);
   if (!unit) throw new Error(`unit ${unitId} is not in registry.v_units`);
@@ -21,7 +26,9 @@ export const decisionResolvers = {
   Query: {
     decision: async (_parent, args, context) => {
       context.session.assert('entitlement:read');
-      return (await context.loaders.decisionById.load(idArgument(args.id, 'id'))) ?? null;
+      const decision = await context.loaders.decisionById.load(idArgument(args.id, 'id'));
+      if (!decision) throw notFound('Không tìm thấy quyết định trong phạm vi đơn vị của bạn.');
+      return decision;
     },
     entitlementChanges: async (_parent, args, context) => {
       const paths = await subtreeFor(
@@ -112,7 +119,7 @@ export const decisionResolvers = {
       return decision;
     },
     entitlement: (change, _args, context) => entitlementOf(change.entitlementId, context),
-    person: (change) => ({ id: change.personId }),
+    person: (change, _args, context) => personIfInScope(change.personId, context),
     direction: (change) => upper(change.direction) as ChangeDirection,
   },
   PolicyConflict: {
@@ -128,7 +135,7 @@ export const decisionResolvers = {
   },
   StopProposal: {
     entitlement: (proposal, _args, context) => entitlementOf(proposal.entitlementId, context),
-    person: (proposal) => ({ id: proposal.personId }),
+    person: (proposal, _args, context) => personIfInScope(proposal.personId, context),
     reason: (proposal) => upper(proposal.reason.replace('-', '_')) as StopReason,
     toUnit: (proposal) => (proposal.toUnitId ? { id: proposal.toUnitId } : null),
   },

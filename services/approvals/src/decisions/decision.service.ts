@@ -164,7 +164,7 @@ export async function grantEntitlement(
   const decision = checked.value;
   const category = await findCategory(em, grant.categoryId);
   if (!category) throw badInput('categoryId', 'Không có nhóm đối tượng này trong danh mục chính sách.');
-  if (category.payment !== 'monthly' || category.programId !== 'decree-20') {
+  if (category.payment !== 'monthly') {
     throw badInput('categoryId', `Nhóm ${category.code} không phải trợ cấp hằng tháng.`);
   }
   if (!categoryOpenIn(category, decision.effectiveMonth)) {
