@@ -17,8 +17,12 @@ let stack: Stack;
 async function personIdIn(communeCode: string): Promise<string> {
   const [row] = await sqlRows(
     stack.database.url,
+    // A beneficiary since before the reform, paid today, with that one entitlement (the demo also
+    // suspends one and gives two others a second, conflicting one).
     `select p.id from registry.persons p join approvals.entitlements e on e.person_id = p.id
-     where p.residence_unit_id = ${currentUnitId('$1')} order by p.id limit 1`,
+     where p.residence_unit_id = ${currentUnitId('$1')} and e.status = 'active' and e.start_month < '2025-07'
+       and (select count(*) from approvals.entitlements o where o.person_id = p.id) = 1
+     order by p.id limit 1`,
     [communeCode],
   );
   return row!.id;
@@ -70,8 +74,9 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
         (line: { unit: { validTo: string | null } }) => line.unit.validTo === '2025-06-30',
       ).length,
     ).toBe(2);
-    // Old 18073 Nam Hà and 18077 Bắc Hà merged whole into Phường Thành Sen: 15 demo persons each.
-    expect(answer.data!.unitSummary).toMatchObject({ unit: { code: '18073' }, personCount: 30 });
+    // Old 18073 Nam Hà and 18077 Bắc Hà merged whole into Phường Thành Sen: 15 demo persons each, one
+    // of whom has died since (the demo's death stopped from the month after, with funeral support).
+    expect(answer.data!.unitSummary).toMatchObject({ unit: { code: '18073' }, personCount: 29 });
     expect(answer.data!.unitSummary.beneficiaryCount).toBeGreaterThan(0);
     expect(answer.data!.unitSummary.monthlyEntitlementTotal).toBeGreaterThan(0);
   });

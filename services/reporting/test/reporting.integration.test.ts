@@ -28,7 +28,10 @@ const SUMMARY = `query ($code: ID!, $month: String) {
  */
 async function expectedFigures(unitId: string, month: string) {
   const under = `unit_id in (select u.id from registry.v_units u, registry.v_units s where s.id = $1 and u.path <@ s.scope_paths)`;
-  const active = `status = 'active' and start_month <= to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')`;
+  // Due this month by the entitlement ledger (approvals' own function, tested in approvals), monthly
+  // categories only (a funeral support is not a beneficiary).
+  const active = `approvals.entitlement_amount(id, to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')) is not null
+    and category_id in (select id from approvals.categories where payment = 'monthly')`;
   return {
     unit: { id: unitId },
     personCount: await one(
@@ -40,7 +43,8 @@ async function expectedFigures(unitId: string, month: string) {
       [unitId],
     ),
     monthlyEntitlementTotal: await one(
-      `select coalesce(sum(coefficient_hundredths * 5000), 0) from approvals.entitlements where ${active} and ${under}`,
+      `select coalesce(sum(approvals.entitlement_amount(id, to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM'))), 0)
+         from approvals.entitlements where ${active} and ${under}`,
       [unitId],
     ),
     paymentLineCount: await one(`select count(*) from payments.payment_lines where month = $2 and ${under}`, [
@@ -154,7 +158,11 @@ describe('reporting subgraph over the published views', () => {
     );
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.publicFigures.beneficiaryCount).toBe(
-      await one('select count(distinct person_id) from approvals.entitlements'),
+      await one(
+        `select count(distinct person_id) from approvals.entitlements
+          where approvals.entitlement_amount(id, to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM')) is not null
+            and category_id in (select id from approvals.categories where payment = 'monthly')`,
+      ),
     );
   });
 });
