@@ -13,6 +13,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   search: async () => (await import('./search.bench.ts')).benchSearch(),
   armor: async () => (await import('./armor/armor.bench.ts')).benchArmor(),
   reform: async () => (await import('./reform.bench.ts')).benchReform(),
+  ledger: async () => (await import('./ledger.bench.ts')).benchLedger(),
 };
 
 const name = process.argv[2];

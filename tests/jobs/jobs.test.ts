@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
 import type { JobOwner, JobRecord, Jobs } from '@ansinh/common';
 import { seedDemoData } from '@ansinh/infra';
 import { sqlRows } from '../support/stack.ts';
-import { slowWriteJob, stoppedWriteJob, testJobs } from './test-job-kinds.ts';
+import { lateCancelGates, lateCancelJob, slowWriteJob, stoppedWriteJob, testJobs } from './test-job-kinds.ts';
 
 let database: TestDatabase;
 let worker: ReturnType<typeof testJobs>;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   );
   thanhSen.unitPath = a!.path;
   haHuyTap.unitPath = b!.path;
-  worker = testJobs(database.url, [slowWriteJob]);
+  worker = testJobs(database.url, [slowWriteJob, lateCancelJob]);
   jobs = worker.jobs;
   await jobs.start();
 });
@@ -186,6 +186,34 @@ describe('cancelling', () => {
     expect(await follow(next.id, thanhSen, (job) => job.state === 'done')).toMatchObject({
       result: { written: 1 },
     });
+  });
+});
+
+describe('a cancel after the handler returned, before the commit', () => {
+  it('rolls back what the handler wrote outside its transaction too (a stored file)', async () => {
+    const fileName = `bao-cao-${randomUUID().slice(0, 8)}.txt`;
+    const stored = async () =>
+      Number(
+        (
+          await sqlRows(
+            database.url,
+            `select count(*) from registry.files where file_name = $1 and expires_at > now()`,
+            [fileName],
+          )
+        )[0]!.count,
+      );
+    const queued = await jobs.enqueue('test-late-cancel', { fileName }, thanhSen);
+    const deadline = Date.now() + 30_000;
+    while (!lateCancelGates.has(fileName)) {
+      if (Date.now() > deadline) throw new Error('the job did not reach its gate');
+      await sleep(50);
+    }
+    expect(await stored()).toBe(1);
+    expect(await jobs.cancel(queued.id, thanhSen)).toMatchObject({ state: 'cancelled' });
+    lateCancelGates.get(fileName)!();
+    for (let attempt = 0; attempt < 100 && (await stored()) > 0; attempt += 1) await sleep(100);
+    expect(await stored()).toBe(0);
+    expect(await jobs.find(queued.id, thanhSen)).toMatchObject({ state: 'cancelled', result: null });
   });
 });
 

@@ -44,6 +44,28 @@ export const slowWriteJob = defineJobKind<SlowWritePayload, { written: number }>
   },
 });
 
+/** Opened by a test: `test-late-cancel` returns once its gate opens (by its file name). */
+export const lateCancelGates = new Map<string, () => void>();
+
+/**
+ * Stores a file outside its transaction (as the import stores its report), registers its removal for
+ * a rollback, then waits for the test to open its gate before it returns: a cancel meanwhile arrives
+ * after the handler's work, before the job commits.
+ */
+export const lateCancelJob = defineJobKind<{ fileName: string }, { fileId: string }>({
+  kind: 'test-late-cancel',
+  async run({ files, owner, payload, onRollback }) {
+    const stored = await files.put([Buffer.from('báo cáo')], {
+      fileName: payload.fileName,
+      contentType: 'text/plain',
+      owner: { subject: owner.subject, unitCode: owner.unitCode, unitPath: owner.unitPath },
+    });
+    onRollback(() => files.remove(stored.id, owner.unitPath));
+    await new Promise<void>((resolve) => lateCancelGates.set(payload.fileName, resolve));
+    return { fileId: stored.id };
+  },
+});
+
 /** The same work on a queue of its own: only the worker that a test stops runs it. */
 export const stoppedWriteJob = defineJobKind<SlowWritePayload, { written: number }>({
   ...slowWriteJob,

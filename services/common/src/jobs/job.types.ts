@@ -67,6 +67,12 @@ export type JobContext<TPayload> = {
   /** Aborts when the job is cancelled or its worker stops; the running statement is cancelled too. */
   signal: AbortSignal;
   logger: Logger;
+  /**
+   * Undoes, when the job's transaction does not commit (cancelled, failed, its worker stopped: also
+   * after the handler returned, a cancel arriving before the commit), what the handler wrote outside
+   * that transaction, such as a file in the store.
+   */
+  onRollback(undo: () => Promise<unknown>): void;
 };
 
 /** A kind of job a subgraph runs: its name and its handler. */

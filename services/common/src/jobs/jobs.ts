@@ -218,6 +218,7 @@ export function createJobs(options: JobsOptions): Jobs {
     // The state is read at least as often as progress is written, so that a cancel stops a quiet handler too.
     const poll = setInterval(() => writer.push(undefined), progressIntervalMs);
     poll.unref();
+    const rollbacks: (() => Promise<unknown>)[] = [];
     try {
       const result = await inScopedTransaction(
         pool,
@@ -247,6 +248,7 @@ export function createJobs(options: JobsOptions): Jobs {
             },
             signal: abort.signal,
             logger: jobLog,
+            onRollback: (undo) => rollbacks.push(undo),
           });
           abort.signal.throwIfAborted();
           clearInterval(poll);
@@ -260,6 +262,13 @@ export function createJobs(options: JobsOptions): Jobs {
       jobLog.info('job done');
       return { state: 'done' };
     } catch (error) {
+      // The transaction rolled back (cancelled, refused, failed, or its worker stopped): what the run
+      // wrote outside it goes too, even once the handler had returned.
+      for (const undo of rollbacks.reverse()) {
+        await undo().catch((undoError: unknown) =>
+          jobLog.warn({ err: undoError }, 'job rollback step failed'),
+        );
+      }
       const reason = abort.signal.reason as unknown;
       if (error instanceof JobCancelledError || reason instanceof JobCancelledError) {
         jobLog.info('job cancelled, its work rolled back');

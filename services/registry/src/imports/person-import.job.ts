@@ -126,6 +126,8 @@ export const personImportJob = defineJobKind<PersonImportPayload, PersonImportRe
     const reportFile = await stored;
     const { reportWritten, ...counts } = result;
     if (!reportWritten) await files.remove(reportFile.id, owner.unitPath);
+    // A cancel that arrives now, before the job's transaction commits, must not keep the report.
+    else context.onRollback(() => files.remove(reportFile.id, owner.unitPath));
     context.logger.info(
       { importId: result.id, rows: result.rows, created: result.created, rejected: result.rejected },
       'persons imported',
