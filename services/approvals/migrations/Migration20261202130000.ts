@@ -156,35 +156,36 @@ end $$;`,
 ];
 
 /**
- * The terms of an entitlement in a month: the coefficient × 100 (when its rule has one), the standard
- * level and the amount due (whole đồng), the amount null when nothing is due: before its first
- * decision takes effect, while suspended, after it stopped, and for a one-off outside its month. The
- * decision in force is the latest taking effect by then; its coefficient (when it fixed one) or else
- * the category's band at the person's age that month (a band switches in the birthday month; January
- * when only the year is known); the standard level in force that month for the paying unit's
- * province; × the members (5.4: per child); a fixed amount × the months when per month. No row for a
- * text that is not a month, or before the first decision. Runs as the owner (reads the person's birth
- * from the registry's owner-only view); any caller may ask about an entitlement id: the answer tells
- * nothing else about the person.
+ * The terms of entitlements in a month, for a set of them at once: per entitlement the coefficient × 100
+ * (when its rule has one), the standard level and the amount due (whole đồng), the amount null when
+ * nothing is due (suspended, stopped, a one-off outside its month). The decision in force is the latest
+ * taking effect by then; its coefficient (when it fixed one) or else the category's band at the person's
+ * age that month (a band switches in the birthday month; January when only the year is known); the
+ * standard level in force that month for the paying unit's province; × the members (5.4: per child); a
+ * fixed amount × the months when per month. No row for an entitlement before its first decision, nor for
+ * a text that is not a month. Set-based (one statement for a province's month: the published view asks
+ * it once), run as the owner (it reads the person's birth from the registry's owner-only view); any
+ * caller may ask about entitlement ids: the answer tells nothing else about the persons.
  */
-const TERMS_FUNCTION = `create function "approvals"."entitlement_terms"(entitlement uuid, at_month text)
-  returns table (coefficient_hundredths integer, standard_level bigint, amount bigint)
+const TERMS_FUNCTION = `create function "approvals"."entitlements_terms"(entitlement_ids uuid[], at_month text)
+  returns table (entitlement_id uuid, coefficient_hundredths integer, standard_level bigint, amount bigint)
   language sql stable security definer set search_path = pg_catalog, approvals as $$
-  with terms as (
-    select d.kind, d.effective_month, d.category_id, d.coefficient_hundredths, d.member_count, d.months, e.unit_id, e.person_id
-      from approvals.decisions d
-      join approvals.entitlements e on e.id = d.entitlement_id
-     where d.entitlement_id = entitlement and d.effective_month <= at_month
-       and at_month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'
-     order by d.effective_month desc, d.decided_on desc, d.recorded_at desc
-     limit 1
+  with wanted as (
+    select distinct w.id from unnest(entitlement_ids) w(id) where at_month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'
+  ), terms as (
+    select distinct on (d.entitlement_id) d.entitlement_id, d.kind, d.effective_month, d.category_id,
+           d.coefficient_hundredths, d.member_count, d.months
+      from wanted join approvals.decisions d on d.entitlement_id = wanted.id
+     where d.effective_month <= at_month
+     order by d.entitlement_id, d.effective_month desc, d.decided_on desc, d.recorded_at desc
   ), priced as (
     select t.*, c.rule, c.fixed_amount, c.per_month, c.max_months, c.per_member, level.amount as level,
            case when c.rule = 'coefficient' then coalesce(t.coefficient_hundredths, band.coefficient_hundredths) end as coefficient
       from terms t
+      join approvals.entitlements e on e.id = t.entitlement_id
       join approvals.categories c on c.id = t.category_id
-      join registry.v_units u on u.id = t.unit_id
-      left join registry.v_person_facts p on p.person_id = t.person_id
+      join registry.v_units u on u.id = e.unit_id
+      left join registry.v_person_facts p on p.person_id = e.person_id
       left join lateral approvals.standard_level_for(split_part(public.ltree2text(public.subpath(u.path, 0, 1)), '_', 1), at_month) level(amount) on true
       left join lateral (
         select b.coefficient_hundredths from approvals.category_bands b
@@ -196,7 +197,7 @@ const TERMS_FUNCTION = `create function "approvals"."entitlement_terms"(entitlem
          order by b.from_age desc limit 1
       ) band on true
   )
-  select coefficient, level,
+  select entitlement_id, coefficient, level,
          case
            when kind in ('suspend', 'stop', 'relocate-out') then null
            when kind = 'one-off' and effective_month <> at_month then null
@@ -206,11 +207,11 @@ const TERMS_FUNCTION = `create function "approvals"."entitlement_terms"(entitlem
     from priced;
 $$;`;
 
-/** The amount due for an entitlement in a month (see entitlement_terms); null when nothing is due. */
+/** The amount due for one entitlement in a month (see entitlements_terms); null when nothing is due. */
 const AMOUNT_FUNCTION = `create function "approvals"."entitlement_amount"(entitlement uuid, at_month text)
   returns bigint
   language sql stable set search_path = pg_catalog, approvals as $$
-  select amount from approvals.entitlement_terms(entitlement, at_month);
+  select amount from approvals.entitlements_terms(array[entitlement], at_month);
 $$;`;
 
 /**
@@ -303,20 +304,26 @@ const FORMER_ACTIVE_ENTITLEMENTS_VIEW = `create view "approvals"."v_active_entit
  * the right, and (v2) the category, programme and members.
  */
 const ACTIVE_ENTITLEMENTS_VIEW = `create view "approvals"."v_active_entitlements" as
-      with month as (select to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM') as current)
-      select e.id as entitlement_id, e.person_id, e.unit_id, u.code as unit_code, ${CATEGORY_SHOWN('c', 'code')} as policy_group,
+      with month as (select to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM') as current),
+      running as (
+        select e.*, c.code as category_code, c.confidential, c.program_id
+          from "approvals"."entitlements" e
+          cross join month
+          join "approvals"."categories" c on c.id = e.category_id
+         where c.payment = 'monthly' and e.start_month <= month.current
+           and (e.end_month is null or e.end_month >= month.current)
+           and ${ENTITLEMENT_READABLE('e')}
+      )
+      select e.id as entitlement_id, e.person_id, e.unit_id, u.code as unit_code,
+             case when not e.confidential or ${READS_CONFIDENTIAL_SQL} then e.category_code end as policy_group,
              terms.coefficient_hundredths::smallint as coefficient_hundredths, e.start_month, e.end_month, e.decision_number, e.decision_date,
              terms.amount as monthly_amount,
-             ${CATEGORY_SHOWN('c', 'id')} as category_id, c.program_id, e.member_count, c.confidential
-      from "approvals"."entitlements" e
-      cross join month
-      join "approvals"."categories" c on c.id = e.category_id
-      join registry.v_units u on u.id = e.unit_id
-      cross join lateral approvals.entitlement_terms(e.id, month.current) terms
-      where c.payment = 'monthly' and e.start_month <= month.current
-        and (e.end_month is null or e.end_month >= month.current)
-        and terms.amount is not null
-        and ${ENTITLEMENT_READABLE('e')};`;
+             case when not e.confidential or ${READS_CONFIDENTIAL_SQL} then e.category_id end as category_id, e.program_id, e.member_count, e.confidential
+        from running e
+        cross join month
+        join registry.v_units u on u.id = e.unit_id
+        join approvals.entitlements_terms(array(select running.id from running), month.current) terms on terms.entitlement_id = e.id
+       where terms.amount is not null;`;
 
 /**
  * Biến động tăng/giảm: every decision as a change of the month it takes effect in, with the amount
@@ -537,7 +544,7 @@ export class Migration20261202130000 extends Migration {
       this.addSql(`revoke all on function "approvals".${fn} from public;`);
       this.addSql(`grant execute on function "approvals".${fn} to ansinh_approvals;`);
     }
-    for (const fn of ['"entitlement_terms"(uuid, text)', '"entitlement_amount"(uuid, text)', '"policy_conflicts_of"(uuid)']) {
+    for (const fn of ['"entitlements_terms"(uuid[], text)', '"entitlement_amount"(uuid, text)', '"policy_conflicts_of"(uuid)']) {
       this.addSql(`revoke all on function "approvals".${fn} from public;`);
       this.addSql(`grant execute on function "approvals".${fn} to ansinh_view_reader, ansinh_approvals;`);
     }
@@ -552,7 +559,7 @@ export class Migration20261202130000 extends Migration {
     this.addSql(`drop function if exists "approvals"."same_human_of"(uuid);`);
     this.addSql(`drop function if exists "approvals"."person_facts_of"(uuid);`);
     this.addSql(`drop function if exists "approvals"."entitlement_amount"(uuid, text);`);
-    this.addSql(`drop function if exists "approvals"."entitlement_terms"(uuid, text);`);
+    this.addSql(`drop function if exists "approvals"."entitlements_terms"(uuid[], text);`);
     this.addSql(`drop policy if exists "relocation" on "approvals"."entitlements";`);
     this.addSql(`drop trigger if exists "entitlements_grant_in_ledger" on "approvals"."entitlements";`);
     this.addSql(`drop trigger if exists "entitlements_category_from_group" on "approvals"."entitlements";`);

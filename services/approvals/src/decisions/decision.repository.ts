@@ -240,7 +240,7 @@ export function createEntitlementLoader(em: EntityManager) {
   });
 }
 
-/** What the ledger says of an entitlement in a month (`approvals.entitlement_terms`). */
+/** What the ledger says of an entitlement in a month (`approvals.entitlements_terms`). */
 export type Terms = {
   coefficientHundredths: number | null;
   standardLevel: number | null;
@@ -248,29 +248,30 @@ export type Terms = {
 };
 export type TermsKey = { entitlementId: string; month: string };
 
-/** The terms of entitlements in months, batched per request: one statement for an answer. */
+/** The terms of entitlements in months, batched per request: one statement per month asked for. */
 export function createTermsLoader(em: EntityManager) {
   return new DataLoader<TermsKey, Terms | undefined, string>(
     async (keys) => {
-      const rows = await em.execute<
-        { n: number; coefficient: number | null; level: string | null; amount: string | null }[]
-      >(
-        `select k.n, t.coefficient_hundredths as coefficient, t.standard_level as level, t.amount
-           from (values ${keys.map(() => '(?::int, ?::uuid, ?::text)').join(', ')}) k(n, id, at_month)
-           cross join lateral approvals.entitlement_terms(k.id, k.at_month) t`,
-        keys.flatMap((key, position) => [position, key.entitlementId, key.month]),
-      );
-      const byPosition = new Map(rows.map((row) => [row.n, row]));
-      return keys.map((_key, position) => {
-        const row = byPosition.get(position);
-        return row
-          ? {
-              coefficientHundredths: row.coefficient,
-              standardLevel: toNumber(row.level),
-              amount: toNumber(row.amount),
-            }
-          : undefined;
-      });
+      const byMonth = new Map<string, string[]>();
+      for (const key of keys) byMonth.set(key.month, [...(byMonth.get(key.month) ?? []), key.entitlementId]);
+      const found = new Map<string, Terms>();
+      for (const [month, ids] of byMonth) {
+        const rows = await em.execute<
+          { id: string; coefficient: number | null; level: string | null; amount: string | null }[]
+        >(
+          `select entitlement_id as id, coefficient_hundredths as coefficient, standard_level as level, amount
+             from approvals.entitlements_terms(?::uuid[], ?)`,
+          [arrayLiteral(ids), month],
+        );
+        for (const row of rows) {
+          found.set(`${row.id}|${month}`, {
+            coefficientHundredths: row.coefficient,
+            standardLevel: toNumber(row.level),
+            amount: toNumber(row.amount),
+          });
+        }
+      }
+      return keys.map((key) => found.get(`${key.entitlementId}|${key.month}`));
     },
     { cacheKeyFn: (key) => `${key.entitlementId}|${key.month}`, maxBatchSize: 1000 },
   );

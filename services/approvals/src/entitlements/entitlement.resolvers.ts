@@ -5,7 +5,7 @@ import type { Entitlement } from './entitlement.entity.ts';
 import { findEntitlementsInSubtree, provinceCodeOf, type Money } from './entitlement.repository.ts';
 
 /**
- * The ledger's terms of an entitlement in the month asked for (SQL `approvals.entitlement_terms`,
+ * The ledger's terms of an entitlement in the month asked for (SQL `approvals.entitlements_terms`,
  * shared with the published views); a month before its start is answered with its first month's
  * coefficient and level, and an amount of 0.
  */
