@@ -244,6 +244,26 @@ describe('carrying the register across the 1 July 2025 reform', () => {
     });
   });
 
+  it("gives its reason to its own changes only: the caller's transaction keeps its own after it", async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`select set_config('ansinh.change_reason', 'việc của người gọi', true)`);
+      await carryAcrossReform(client, {
+        on: ON,
+        actor: { id: 'cli:test', name: 'test' },
+        entitlements: false,
+      });
+      const { rows: after } = await client.query<{ reason: string }>(
+        `select current_setting('ansinh.change_reason', true) as reason`,
+      );
+      expect(after[0]!.reason).toBe('việc của người gọi');
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+  });
+
   it("queues a split commune's living people, who stay on the old unit", async () => {
     const queue = await rows<{ full_name: string; residence_unit_id: string; candidate_unit_ids: string[] }>(
       `select p.full_name, p.residence_unit_id, r.candidate_unit_ids::text[] as candidate_unit_ids

@@ -187,6 +187,12 @@ async function carryOver(client: pg.ClientBase, options: CarryOverOptions): Prom
   await client.query(`select pg_advisory_xact_lock(hashtext('registry.reform-carry-over'))`);
   const [ended] = await query<{ ended: number; split: number }>(ENDED);
   if (!ended || ended.ended === 0) throw badInput('on', noReformOnMessage(on));
+  // The reason of the carry-over's own changes; what the caller's transaction writes after it has its own.
+  const [former] = (
+    await client.query<{ reason: string | null }>('select current_setting($1, true) as reason', [
+      CHANGE_REASON_SETTING,
+    ])
+  ).rows;
   if (!dryRun) {
     await client.query('select set_config($1, $2, true)', [CHANGE_REASON_SETTING, reformReason(on)]);
   }
@@ -212,6 +218,9 @@ async function carryOver(client: pg.ClientBase, options: CarryOverOptions): Prom
       );
       entitlements = rows[0]?.result ?? 0;
     }
+  }
+  if (!dryRun) {
+    await client.query('select set_config($1, $2, true)', [CHANGE_REASON_SETTING, former?.reason ?? '']);
   }
 
   // The units named, with the candidates of every split unit that has persons in the queue.
