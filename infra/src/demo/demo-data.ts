@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { currentMonth } from '@ansinh/common';
+import { addMonths, currentMonth } from '@ansinh/common';
 import { seedDemoApplications, seedDemoResolution42 } from '@ansinh/approvals';
 import { carryAcrossReform, foldText, formatImportReport, loadNationalUnits } from '@ansinh/registry';
 import pg from 'pg';
@@ -103,15 +103,8 @@ const NOTHING: DemoSummary = {
   inReview: 0,
 };
 
-/** Months before `month` (YYYY-MM), counting back. */
-function monthsBack(month: string, count: number): string {
-  const [year, mon] = month.split('-').map(Number) as [number, number];
-  const index = year * 12 + (mon - 1) - count;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
 /** The last month before the reform (`2025-06` for 1 July 2025): the demo's records were made up to it. */
-const LAST_MONTH_BEFORE_REFORM = monthsBack(DEMO_REFORM_DATE.slice(0, 7), 1);
+const LAST_MONTH_BEFORE_REFORM = addMonths(DEMO_REFORM_DATE.slice(0, 7), -1);
 
 /**
  * Today's Hà Tĩnh with a past: loads the country's units (the national lists, when they are not there
@@ -200,7 +193,7 @@ export async function seedDemoData(
         );
         persons += 1;
         if (serial % 6 === 5) continue; // registered, not (yet) a beneficiary
-        const startMonth = monthsBack(month, 3 + (serial % 30));
+        const startMonth = addMonths(month, -(3 + (serial % 30)));
         // A group the person's age allows when the entitlement started and still allows today
         // (no child in an elderly group); ages by year, as for a person known by birth year only.
         const groups = groupsForAges(
@@ -230,7 +223,7 @@ export async function seedDemoData(
           [1, 'paid'],
           [0, serial % 4 === 0 ? 'unpaid' : 'paid'],
         ] as const) {
-          const lineMonth = monthsBack(month, offset);
+          const lineMonth = addMonths(month, -offset);
           await client.query(
             `insert into payments.payment_lines (id, person_id, entitlement_id, unit_id, month, amount, arrears, channel, status, paid_on, reference, created_at)
              -- The amount by the approvals money rule (its SQL functions), not a copied constant.
@@ -277,7 +270,7 @@ export async function seedDemoData(
           [1, 'paid'],
           [0, personSerial % 4 === 0 ? 'unpaid' : personSerial % 4 === 1 ? 'pending' : 'paid'],
         ] as const) {
-          const lineMonth = monthsBack(now, offset);
+          const lineMonth = addMonths(now, -offset);
           if (lineMonth < DEMO_REFORM_DATE.slice(0, 7)) continue;
           await client.query(
             `insert into payments.payment_lines (id, person_id, entitlement_id, unit_id, month, amount, arrears, channel, status, paid_on, reference, created_at)

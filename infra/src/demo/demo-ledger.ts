@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { addMonths } from '@ansinh/common';
 import type pg from 'pg';
 
 /** What the demo's ledger shows besides the pre-reform grants: one of each kind of decision of today's era. */
@@ -9,13 +10,6 @@ export type DemoLedger = {
   deceased: string | null;
   conflict: string | null;
 };
-
-/** `YYYY-MM` shifted by whole months. */
-function shift(month: string, count: number): string {
-  const [year, monthOfYear] = month.split('-').map(Number) as [number, number];
-  const index = year * 12 + (monthOfYear - 1) + count;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 
 type Beneficiary = {
   entitlementId: string;
@@ -134,7 +128,7 @@ async function newEntitlement(
  * current month. Runs in the caller's transaction, as the owner (seed data).
  */
 export async function seedDemoLedger(client: pg.Client, currentMonth: string): Promise<DemoLedger> {
-  const lastMonth = shift(currentMonth, -1);
+  const lastMonth = addMonths(currentMonth, -1);
   const decidedOn = `${lastMonth}-20`;
   let decisions = 0;
   const thanhSen = await currentCommuneId(client, '18073');
@@ -191,7 +185,7 @@ export async function seedDemoLedger(client: pg.Client, currentMonth: string): P
   if (died) {
     await client.query(
       `update registry.persons set status = 'deceased', status_date = $2::date where id = $1`,
-      [died.personId, `${shift(currentMonth, -2)}-14`],
+      [died.personId, `${addMonths(currentMonth, -2)}-14`],
     );
     await decide(client, {
       ...died,
@@ -204,7 +198,7 @@ export async function seedDemoLedger(client: pg.Client, currentMonth: string): P
     });
     await client.query(`update approvals.entitlements set status = 'stopped', end_month = $2 where id = $1`, [
       died.entitlementId,
-      shift(currentMonth, -2),
+      addMonths(currentMonth, -2),
     ]);
     const funeral = await newEntitlement(client, {
       personId: died.personId,

@@ -116,7 +116,7 @@ export {
   type ChangeRecordRow,
   type HistoryFieldMap,
 } from './history/change-record.ts';
-export { currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
+export { addMonths, currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
 export { TODAY_IN_VIETNAM_SQL, todayInVietnam } from './time/today.ts';
 export { displayDate } from './time/display-date.ts';
 export { foldText } from './text/fold-text.ts';

@@ -1,6 +1,8 @@
 import { arrayLiteral, TODAY_IN_VIETNAM_SQL, UNIT_IDS_UNDER, type UnitLevel } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { unitVersion } from '../decisions/decision.repository.ts';
+import { provinceCodeOf } from '../entitlements/entitlement.repository.ts';
 import { Program, type Category } from '../programs/program.entity.ts';
 import { findCategory } from '../programs/program.repository.ts';
 import { Application, ApplicationEvent } from './application.entity.ts';
@@ -72,21 +74,8 @@ const unitOf = (row: UnitRow): WorkflowUnit => ({
   path: row.path,
   validFrom: row.valid_from,
   validTo: row.valid_to,
-  provinceCode: row.path.split('.')[0]!.split('_')[0]!,
+  provinceCode: provinceCodeOf(row.path),
 });
-
-/** Units by version id, batched per request. */
-export function createWorkflowUnitLoader(em: EntityManager) {
-  return new DataLoader<string, WorkflowUnit | undefined>(async (ids) => {
-    const rows = await em.execute<UnitRow[]>(
-      `select id, code, level, path::text as path, valid_from::text as valid_from, valid_to::text as valid_to
-         from registry.v_units where id = any(?::uuid[])`,
-      [arrayLiteral(ids)],
-    );
-    const byId = new Map(rows.map((row) => [row.id, unitOf(row)]));
-    return ids.map((id) => byId.get(id));
-  });
-}
 
 /** A person the caller reads now (registry.v_person_units is filtered by the caller's scope), with the commune they live in. */
 export type PersonInScope = { personId: string; status: string; unit: WorkflowUnit };
@@ -222,14 +211,12 @@ export function createApplicationLoader(em: EntityManager) {
   });
 }
 
-/** One unit version by id. */
+/** One unit version by id, with its province. */
 export async function unitById(em: EntityManager, id: string): Promise<WorkflowUnit | undefined> {
-  const [row] = await em.execute<UnitRow[]>(
-    `select id, code, level, path::text as path, valid_from::text as valid_from, valid_to::text as valid_to
-       from registry.v_units where id = ?`,
-    [id],
-  );
-  return row && unitOf(row);
+  const unit = await unitVersion(em, id);
+  return unit
+    ? { ...unit, level: unit.level as UnitLevel, provinceCode: provinceCodeOf(unit.path) }
+    : undefined;
 }
 
 /** A dossier the caller reads (row-level security hides the others), read afresh for a change. */

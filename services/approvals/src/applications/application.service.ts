@@ -356,7 +356,7 @@ function assertWritable(session: Session): void {
 }
 
 /** Returns the dossier to the filer for completion, with a reason: whoever may act on its current step. */
-export async function returnApplication(
+export function returnApplication(
   em: EntityManager,
   session: Session,
   id: string,
@@ -364,24 +364,11 @@ export async function returnApplication(
   expectedStep?: string | null,
   now = new Date(),
 ): Promise<Application> {
-  const today = todayInVietnam(now);
-  const text = checkReason(reason);
-  const { application, facts, workflow, unit } = await dossier(em, session, id);
-  const transition = returnTransition(
-    facts,
-    workflow,
-    expectedStep ?? undefined,
-    stepActor(session, unit.path),
-    today,
-    text,
-  );
-  assertWritable(session);
-  await em.transactional((tx) => applyTransition(tx, session, application, transition));
-  return reload(em, application.id);
+  return endStepWithReason(em, session, returnTransition, { id, reason, expectedStep, now });
 }
 
 /** Rejects the dossier at its current step, with a reason: whoever may act on that step. */
-export async function rejectApplication(
+export function rejectApplication(
   em: EntityManager,
   session: Session,
   id: string,
@@ -389,13 +376,23 @@ export async function rejectApplication(
   expectedStep?: string | null,
   now = new Date(),
 ): Promise<Application> {
-  const today = todayInVietnam(now);
-  const text = checkReason(reason);
-  const { application, facts, workflow, unit } = await dossier(em, session, id);
-  const transition = rejectTransition(
+  return endStepWithReason(em, session, rejectTransition, { id, reason, expectedStep, now });
+}
+
+/** A return or a rejection: the current step's actor ends it with a reason. */
+async function endStepWithReason(
+  em: EntityManager,
+  session: Session,
+  transitionOf: typeof returnTransition | typeof rejectTransition,
+  input: { id: string; reason: string; expectedStep?: string | null | undefined; now: Date },
+): Promise<Application> {
+  const today = todayInVietnam(input.now);
+  const text = checkReason(input.reason);
+  const { application, facts, workflow, unit } = await dossier(em, session, input.id);
+  const transition = transitionOf(
     facts,
     workflow,
-    expectedStep ?? undefined,
+    input.expectedStep ?? undefined,
     stepActor(session, unit.path),
     today,
     text,

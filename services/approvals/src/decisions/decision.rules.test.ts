@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { addMonths } from '@ansinh/common';
 import {
-  addMonths,
   checkDecisionInput,
   checkLedgerStep,
   checkSigningEra,

@@ -1,4 +1,4 @@
-import { cleanText, isMonth, TEXT_LIMITS, todayInVietnam, type TextRule } from '@ansinh/common';
+import { addMonths, cleanText, isMonth, TEXT_LIMITS, todayInVietnam, type TextRule } from '@ansinh/common';
 import type { DecisionKind } from './decision.entity.ts';
 
 /** What an official enters for a decision (quyết định). */
@@ -31,13 +31,6 @@ export function isCalendarDay(text: string): boolean {
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** `YYYY-MM` shifted by whole months. */
-export function addMonths(month: string, count: number): string {
-  const [year, monthOfYear] = month.split('-').map(Number) as [number, number];
-  const index = year * 12 + (monthOfYear - 1) + count;
-  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
 /** The decisions a month may be this far after the decision's own month at most. */

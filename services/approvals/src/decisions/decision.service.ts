@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
+  addMonths,
   AppError,
   badInput,
   cleanText,
@@ -25,7 +26,6 @@ import {
   type UnitVersion,
 } from './decision.repository.ts';
 import {
-  addMonths,
   checkDecisionInput,
   checkLedgerStep,
   checkSigningEra,
@@ -36,6 +36,18 @@ import {
 } from './decision.rules.ts';
 
 export type { DecisionInput } from './decision.rules.ts';
+
+/** The caller may record decisions, and the decision as entered is well formed (every problem at once). */
+function checkedDecision(
+  session: Session,
+  input: DecisionInput,
+  options: Parameters<typeof checkDecisionInput>[1],
+): Required<DecisionInput> {
+  session.assert('decision:write');
+  const checked = checkDecisionInput(input, options);
+  if ('problems' in checked) refuse(checked.problems);
+  return checked.value;
+}
 
 function refuse(problems: readonly FieldProblem[]): never {
   throw badInput(problems[0]!.field, problems.map((problem) => problem.message).join(' '));
@@ -158,10 +170,7 @@ export async function grantEntitlement(
   grant: NewGrant,
   today = new Date(),
 ): Promise<{ entitlementId: string; decisionId: string }> {
-  session.assert('decision:write');
-  const checked = checkDecisionInput(grant.decision, { today });
-  if ('problems' in checked) refuse(checked.problems);
-  const decision = checked.value;
+  const decision = checkedDecision(session, grant.decision, { today });
   const category = await findCategory(em, grant.categoryId);
   if (!category) throw badInput('categoryId', 'Không có nhóm đối tượng này trong danh mục chính sách.');
   if (category.payment !== 'monthly') {
@@ -330,13 +339,10 @@ export async function recordDecision(
   change: LedgerChange,
   today = new Date(),
 ): Promise<Decision> {
-  session.assert('decision:write');
-  const checked = checkDecisionInput(change.decision, {
+  const decision = checkedDecision(session, change.decision, {
     today,
     reasonRequired: change.kind === 'suspend' || change.kind === 'stop',
   });
-  if ('problems' in checked) refuse(checked.problems);
-  const decision = checked.value;
   const signing = await signingUnitFor(em, session, decision.decidedOn);
   const overrideReason = overrideReasonOf(change.overrideReason);
   return em.transactional(async (tx) => {
@@ -424,10 +430,7 @@ export async function relocateEntitlement(
   input: { entitlementId: string; decision: DecisionInput },
   today = new Date(),
 ): Promise<Decision> {
-  session.assert('decision:write');
-  const checked = checkDecisionInput(input.decision, { today });
-  if ('problems' in checked) refuse(checked.problems);
-  const decision = checked.value;
+  const decision = checkedDecision(session, input.decision, { today });
   const signing = await signingUnitFor(em, session, decision.decidedOn);
   return em.transactional(async (tx) => {
     const { entitlement, lastEffectiveMonth } = await decidableEntitlement(tx, session, input.entitlementId, {
@@ -489,10 +492,7 @@ export async function grantFuneralSupport(
   input: { personId: string; decision: DecisionInput },
   today = new Date(),
 ): Promise<Decision> {
-  session.assert('decision:write');
-  const checked = checkDecisionInput(input.decision, { today });
-  if ('problems' in checked) refuse(checked.problems);
-  const decision = checked.value;
+  const decision = checkedDecision(session, input.decision, { today });
   const person = await personFacts(em, input.personId);
   if (person.status !== 'deceased' || !person.statusDate) {
     throw badInput(
