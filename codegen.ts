@@ -88,7 +88,12 @@ const config: CodegenConfig = {
       'PaymentsContext',
       {
         PaymentLine: '../payment-lines/payment-line.entity.ts#PaymentLine',
+        PaymentList: '../payment-lists/payment-list.entity.ts#PaymentList',
+        PaymentListAdjustment: '../payment-lists/payment-list.repository.ts#AdjustmentRow',
+        Recovery: '../payment-lists/payment-list.repository.ts#RecoveryRow',
+        CoveredMonth: '../payment-lists/payment-list.repository.ts#CoveredMonthRow',
         ChangeRecord: '@ansinh/common#ChangeRecordRow',
+        Job: '@ansinh/common#JobRecord',
       },
       { VND: 'number' },
     ),

@@ -71,7 +71,7 @@ try {
   if (seeded.units) log(`administrative units loaded from the national lists: ${seeded.units}`);
   log(
     seeded.persons
-      ? `demo data loaded: ${seeded.persons} persons, ${seeded.entitlements} entitlements, ${seeded.decisions} decisions, ${seeded.applications} applications, ${seeded.paymentLines} payment lines; ` +
+      ? `demo data loaded: ${seeded.persons} persons, ${seeded.entitlements} entitlements, ${seeded.decisions} decisions, ${seeded.applications} applications, ${seeded.paymentLists} payment lists with ${seeded.paymentLines} lines; ` +
           `carried across the ${DEMO_REFORM_DATE} reform: ${seeded.carried} persons, ${seeded.inReview} of the split ${DEMO_SPLIT_COMMUNE} in the review queue`
       : 'demo data already present',
   );

@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   armor: async () => (await import('./armor/armor.bench.ts')).benchArmor(),
   reform: async () => (await import('./reform.bench.ts')).benchReform(),
   ledger: async () => (await import('./ledger.bench.ts')).benchLedger(),
+  'payment-lists': async () => (await import('./payment-lists.bench.ts')).benchPaymentLists(),
 };
 
 const name = process.argv[2];

@@ -67,13 +67,17 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
     const [entitlement] = person.entitlements;
     expect(entitlement.standardLevel).toBe(500_000);
     expect(entitlement.monthlyAmount).toBe(Math.round(500_000 * entitlement.coefficient));
-    // Two months paid by the old commune before the reform, two by Phường Thành Sen since.
-    expect(person.payments.length).toBe(4);
-    expect(
-      person.payments.filter(
-        (line: { unit: { validTo: string | null } }) => line.unit.validTo === '2025-06-30',
-      ).length,
-    ).toBe(2);
+    // A line a month: by the old commune before the reform, by Phường Thành Sen since.
+    const lines = person.payments as { month: string; unit: { code: string; validTo: string | null } }[];
+    expect(new Set(lines.map((line) => line.month)).size).toBe(lines.length);
+    for (const line of lines) {
+      expect([line.month, line.unit.validTo]).toEqual([
+        line.month,
+        line.month < '2025-07' ? '2025-06-30' : null,
+      ]);
+    }
+    expect(lines.some((line) => line.month < '2025-07')).toBe(true);
+    expect(lines.some((line) => line.month >= '2025-07' && line.unit.code === '18073')).toBe(true);
     // Old 18073 Nam Hà and 18077 Bắc Hà merged whole into Phường Thành Sen: 15 demo persons each, one
     // of whom has died since (the demo's death stopped from the month after, with funeral support).
     expect(answer.data!.unitSummary).toMatchObject({ unit: { code: '18073' }, personCount: 29 });

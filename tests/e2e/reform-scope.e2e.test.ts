@@ -32,7 +32,10 @@ const rows = (text: string, params: unknown[] = []) => sqlRows(stack.database.ur
 async function personPaidBy(oldCode: string): Promise<string> {
   const [row] = await rows(
     `select l.person_id from payments.payment_lines l join registry.administrative_units u on u.id = l.unit_id
-      where u.code = $1 and u.valid_to = '2025-06-30' and l.month = '2025-06' order by l.person_id limit 1`,
+      where u.code = $1 and u.valid_to = '2025-06-30' and l.month = '2025-06'
+        -- still living where the reform carried them (the demo relocates one person of 18229 since)
+        and not exists (select 1 from approvals.decisions d where d.person_id = l.person_id and d.kind = 'relocate-out')
+      order by l.person_id limit 1`,
     [oldCode],
   );
   if (!row) throw new Error(`the demo has no payment line of the old ${oldCode} in 2025-06`);

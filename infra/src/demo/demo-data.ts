@@ -3,7 +3,13 @@ import { addMonths, currentMonth } from '@ansinh/common';
 import { seedDemoApplications, seedDemoResolution42 } from '@ansinh/approvals';
 import { carryAcrossReform, foldText, formatImportReport, loadNationalUnits } from '@ansinh/registry';
 import pg from 'pg';
-import { seedDemoLedger } from './demo-ledger.ts';
+import { seedDemoLedger, type DemoLedger } from './demo-ledger.ts';
+import {
+  countPayments,
+  monthsBetween,
+  seedDemoPaymentAccounts,
+  seedDemoPaymentLists,
+} from './demo-payments.ts';
 import { DEMO_COMMUNES, DEMO_CURRENT_COMMUNES, DEMO_REFORM_DATE } from './demo-units.ts';
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Phan', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô'];
@@ -19,7 +25,7 @@ const GIVEN_FEMALE = ['Hoa', 'Lan', 'Mai', 'Hương', 'Hằng', 'Liên', 'Nga', 
  * (5.5.a poor with no one to support them: 1.5 from 60, 2.0 from 80; 5.5.d cared for in the community:
  * 3.0; 5.6.a/b of an elderly person: 2.5 / 2.0). 5.5.b and 5.5.c stopped on 1 July 2025, so no active
  * entitlement of today is in them. The coefficient is the category's band (approvals.category_bands);
- * it is listed here to price the demo's payment lines and to keep a person's group the same across ages.
+ * it is listed here to keep a person's group the same across ages.
  */
 function groupsForAge(age: number): readonly (readonly [string, number])[] {
   if (age < 4)
@@ -70,7 +76,6 @@ function groupsForAges(ageAtStart: number, ageNow: number): readonly (readonly [
     now.some(([other, otherCoefficient]) => other === group && otherCoefficient === coefficient),
   );
 }
-const CHANNELS = ['cash', 'cash', 'bank', 'e_wallet', 'mobile_money'] as const;
 
 export type DemoSummary = {
   /** Administrative units loaded from the national lists (0: they were there already). */
@@ -83,7 +88,9 @@ export type DemoSummary = {
   applications: number;
   /** Rows of the Resolution 42 lists (one commune, four groups, people in several groups flagged). */
   resolution42Rows: number;
-  /** Payment lines before the reform (old communes) and since (the current communes). */
+  /** Monthly payment lists, made by the payments generation: the old communes' before the reform, the current communes' since. */
+  paymentLists: number;
+  /** Their lines. */
   paymentLines: number;
   /** Persons the reform carried to the successor of their old commune. */
   carried: number;
@@ -98,22 +105,26 @@ const NOTHING: DemoSummary = {
   decisions: 0,
   applications: 0,
   resolution42Rows: 0,
+  paymentLists: 0,
   paymentLines: 0,
   carried: 0,
   inReview: 0,
 };
+
+/** The first month of the demo's payment lists (its first lists pay the arrears since each start). */
+const FIRST_DEMO_MONTH = '2025-01';
 
 /** The last month before the reform (`2025-06` for 1 July 2025): the demo's records were made up to it. */
 const LAST_MONTH_BEFORE_REFORM = addMonths(DEMO_REFORM_DATE.slice(0, 7), -1);
 
 /**
  * Today's Hà Tĩnh with a past: loads the country's units (the national lists, when they are not there
- * yet), then the demo persons, entitlements and two months of payment lines into the old communes
- * (DEMO_COMMUNES) as they stood before the 1 July 2025 reform, each record referring to the commune's
- * pre-reform version (its unit id: the codes were reused after the reform), written by each owner's
- * tables; then carries them across the reform with the reform tool (persons of the split 18082 Đại
- * Nài wait in the review queue), and adds the last two months of payment lines, paid by the current
- * communes. All in one transaction. Deterministic (the same persons every time) and idempotent: a
+ * yet), then the demo persons, entitlements, payment accounts and monthly payment lists from January
+ * 2025 into the old communes (DEMO_COMMUNES) as they stood before the 1 July 2025 reform, each record
+ * referring to the commune's pre-reform version (its unit id: the codes were reused after the reform),
+ * written by each owner's tables; then carries them across the reform with the reform tool (persons of
+ * the split 18082 Đại Nài wait in the review queue), and makes the current communes' lists since, up to
+ * this month's, being paid (demo-payments.ts). All in one transaction. Deterministic (the same persons every time) and idempotent: a
  * database that already has persons is left alone.
  */
 export async function seedDemoData(
@@ -150,9 +161,7 @@ export async function seedDemoData(
     await client.query('begin');
     let persons = 0;
     let entitlements = 0;
-    let paymentLines = 0;
     let serial = 0;
-    const beneficiaries: { serial: number; entitlementId: string; coefficient: number }[] = [];
     for (const communeCode of DEMO_COMMUNES) {
       const unitId = unitIdOf.get(communeCode)!;
       for (let index = 0; index < personsPerCommune; index += 1) {
@@ -201,7 +210,7 @@ export async function seedDemoData(
           Number(now.slice(0, 4)) - birthYear,
         );
         if (!groups.length) continue; // crossed an age band since: not a beneficiary in the demo
-        const [group, coefficient] = groups[serial % groups.length]!;
+        const [group] = groups[serial % groups.length]!;
         const entitlementId = randomUUID();
         await client.query(
           `insert into approvals.entitlements (id, person_id, unit_id, category_id, policy_group, coefficient_hundredths, start_month, end_month, decision_number, decision_date, status, created_at)
@@ -217,35 +226,26 @@ export async function seedDemoData(
           [entitlementId],
         );
         entitlements += 1;
-        beneficiaries.push({ serial, entitlementId, coefficient });
-        // The last two months before the reform, paid by the old commune.
-        for (const [offset, status] of [
-          [1, 'paid'],
-          [0, serial % 4 === 0 ? 'unpaid' : 'paid'],
-        ] as const) {
-          const lineMonth = addMonths(month, -offset);
-          await client.query(
-            `insert into payments.payment_lines (id, person_id, entitlement_id, unit_id, month, amount, arrears, channel, status, paid_on, reference, created_at)
-             -- The amount by the approvals money rule (its SQL functions), not a copied constant.
-             values ($1, $2, $3, $4, $5::text,
-                     (select approvals.monthly_amount(level.amount, $6::int) from approvals.standard_level_for('42', $5::text) level (amount)),
-                     0, $7, $8, $9, null, now())`,
-            [
-              randomUUID(),
-              personId,
-              entitlementId,
-              unitId,
-              lineMonth,
-              coefficient,
-              CHANNELS[serial % CHANNELS.length],
-              status,
-              status === 'paid' ? `${lineMonth}-10` : null,
-            ],
-          );
-          paymentLines += 1;
-        }
       }
     }
+    // A year of payment lists: the old communes' up to the reform, made before the carry-over.
+    const paymentScene = {
+      currentMonth: now,
+      at: options.now ?? new Date(),
+      notUpdatedToday: '18262',
+      lateUpdate: '18229',
+      reconciled: '18073',
+    };
+    if (entitlements) {
+      await seedDemoPaymentAccounts(client);
+      await seedDemoPaymentLists(
+        client,
+        [...unitIdOf.values()],
+        monthsBetween(FIRST_DEMO_MONTH < now ? FIRST_DEMO_MONTH : now, month),
+        paymentScene,
+      );
+    }
+    let ledger: DemoLedger | undefined;
     // The reform tool carries them across (in this transaction): whole merges move, the split waits.
     // (A demo dated before the reform stays in the old structure.)
     const afterReform = now >= DEMO_REFORM_DATE.slice(0, 7);
@@ -255,49 +255,30 @@ export async function seedDemoData(
           today: options.now ? vietnamDay(options.now) : undefined,
         })
       : undefined;
-    if (afterReform) {
-      // Since the reform the current commune pays the entitlements it took over (the split's wait for assignment).
-      const { rows: carried } = await client.query<{ id: string; unit_id: string }>(
-        `select e.id, e.unit_id from approvals.entitlements e join registry.administrative_units u on u.id = e.unit_id
-          where e.id = any($1::uuid[]) and e.status = 'active' and u.valid_to is null`,
-        [beneficiaries.map((beneficiary) => beneficiary.entitlementId)],
+    if (afterReform && entitlements) {
+      // Since the reform the current communes pay: their lists up to last month, then the ledger's
+      // decisions of last month (a death paid after its stop is recovered), then this month's lists.
+      const { rows: current } = await client.query<{ id: string }>(
+        `select id from registry.administrative_units where code = any($1::text[]) and level = 'commune' and valid_to is null and valid_from is not null`,
+        [DEMO_CURRENT_COMMUNES.map((commune) => commune.code)],
       );
-      const currentUnitOf = new Map(carried.map((row) => [row.id, row.unit_id]));
-      for (const { serial: personSerial, entitlementId, coefficient } of beneficiaries) {
-        const unitId = currentUnitOf.get(entitlementId);
-        if (!unitId) continue;
-        for (const [offset, status] of [
-          [1, 'paid'],
-          [0, personSerial % 4 === 0 ? 'unpaid' : personSerial % 4 === 1 ? 'pending' : 'paid'],
-        ] as const) {
-          const lineMonth = addMonths(now, -offset);
-          if (lineMonth < DEMO_REFORM_DATE.slice(0, 7)) continue;
-          await client.query(
-            `insert into payments.payment_lines (id, person_id, entitlement_id, unit_id, month, amount, arrears, channel, status, paid_on, reference, created_at)
-             select $1, e.person_id, e.id, $3, $4::text,
-                    (select approvals.monthly_amount(level.amount, $5::int) from approvals.standard_level_for('42', $4::text) level (amount)),
-                    0, $6, $7, $8, null, now()
-               from approvals.entitlements e where e.id = $2`,
-            [
-              randomUUID(),
-              entitlementId,
-              unitId,
-              lineMonth,
-              coefficient,
-              CHANNELS[personSerial % CHANNELS.length],
-              status,
-              status === 'paid' ? `${lineMonth}-10` : null,
-            ],
-          );
-          paymentLines += 1;
-        }
-      }
+      const currentIds = current.map((row) => row.id);
+      await seedDemoPaymentLists(
+        client,
+        currentIds,
+        monthsBetween(DEMO_REFORM_DATE.slice(0, 7), addMonths(now, -1)),
+        paymentScene,
+      );
+      ledger = await seedDemoLedger(client, now);
+      await seedDemoPaymentLists(client, currentIds, [now], paymentScene);
+    } else if (afterReform) {
+      ledger = await seedDemoLedger(client, now);
     }
-    const ledger = afterReform ? await seedDemoLedger(client, now) : undefined;
     const applications = afterReform
       ? await seedDemoApplications(client, options.now ? { now: options.now } : {})
       : 0;
     const resolution42 = afterReform ? await seedDemoResolution42(client) : undefined;
+    const payments = await countPayments(client);
     await client.query('commit');
     return {
       units,
@@ -306,7 +287,8 @@ export async function seedDemoData(
       decisions: entitlements + (ledger?.decisions ?? 0),
       applications,
       resolution42Rows: resolution42?.rows ?? 0,
-      paymentLines,
+      paymentLists: payments.lists,
+      paymentLines: payments.lines,
       carried: reform?.totals.persons ?? 0,
       inReview: reform?.totals.queued ?? 0,
     };

@@ -96,6 +96,23 @@ export const DEMO_USERS: readonly DemoUser[] = [
     displayName: 'Kiểm toán Hà Tĩnh',
     shows: 'the whole province, read-only audit',
   },
+  // Separation of duties on payment lists: who approves a list never records its payments, and back.
+  {
+    username: 'ketoan.18073',
+    unitCode: '18073',
+    unitLevel: 'commune',
+    roles: ['payer'],
+    displayName: 'Kế toán Thành Sen',
+    shows: 'pays Thành Sen: daily payment updates, channels, result files',
+  },
+  {
+    username: 'pheduyet.18073',
+    unitCode: '18073',
+    unitLevel: 'commune',
+    roles: ['approver'],
+    displayName: 'Phê duyệt Thành Sen',
+    shows: 'approves (locks) Thành Sen payment lists; pays nothing',
+  },
 ];
 
 /** Confidential client of the provincial one-stop system (client credentials); dev realm secret. */

@@ -1,5 +1,6 @@
 import {
   createHistoryLoader,
+  createUnitByIdLoader,
   createUnitLoader,
   fileStoreOptionsOf,
   subgraphFileStore,
@@ -18,7 +19,6 @@ import {
 import {
   createEntitlementsByPersonLoader,
   createMoneyLoader,
-  createUnitByIdLoader,
 } from './entitlements/entitlement.repository.ts';
 import {
   createBandsLoader,

@@ -1,5 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { fileRoutes, jobResolvers, VndScalar, loadTypeDefs, type SubgraphDefinition } from '@ansinh/common';
+import {
+  fileRoutes,
+  jobResolvers,
+  mergeResolvers,
+  VndScalar,
+  loadTypeDefs,
+  type SubgraphDefinition,
+} from '@ansinh/common';
 import { approvalsFiles, createApprovalsContext, type ApprovalsContext } from './context.ts';
 import { Entitlement, StandardLevel } from './entitlements/entitlement.entity.ts';
 import { entitlementResolvers } from './entitlements/entitlement.resolvers.ts';
@@ -11,23 +18,6 @@ import { Category, CategoryBand, ExclusivityException, Program } from './program
 import { programResolvers } from './programs/program.resolvers.ts';
 import { resolution42Module } from './resolution-42/resolution-42.module.ts';
 
-type ResolverMap = Record<string, Record<string, unknown>>;
-
-/** Capabilities' resolvers as one map: each type's fields from every capability that has some. */
-function mergeResolvers(...maps: ResolverMap[]): ResolverMap {
-  const merged: ResolverMap = Object.create(null) as ResolverMap;
-  for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) {
-      for (const field of Object.keys(fields)) {
-        if (merged[type] && field in merged[type])
-          throw new Error(`approvals: ${type}.${field} is resolved twice`);
-      }
-      merged[type] = { ...merged[type], ...fields };
-    }
-  }
-  return merged;
-}
-
 export const approvalsTypeDefs = loadTypeDefs(import.meta.url);
 
 export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
@@ -38,6 +28,7 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
   resolvers: {
     VND: VndScalar,
     ...mergeResolvers(
+      'approvals',
       entitlementResolvers,
       changeRecordResolvers,
       programResolvers,

@@ -163,9 +163,15 @@ async function paymentLine(
   unitId: string,
   month: string,
 ): Promise<void> {
+  // A line of the unit's list of the month (a draft while lines are added: a locked list takes none).
   await sql(
-    `insert into payments.payment_lines (id, person_id, entitlement_id, unit_id, month, amount, arrears, channel, status, paid_on, reference, created_at)
-     values ($1, $2, $3, $4, $5, 750000, 0, 'cash', 'paid', $6, null, now())`,
+    `insert into payments.payment_lists (unit_id, month) values ($1, $2) on conflict (unit_id, month) do nothing`,
+    [unitId, month],
+  );
+  await sql(
+    `insert into payments.payment_lines (id, list_id, line_code, person_id, entitlement_id, unit_id, month, amount, arrears, channel, status, paid_on, paid_at, reference, created_at)
+     select $1, p.id, 'CT' || lpad(nextval('payments.line_code_seq')::text, 9, '0'), $2, $3, $4, $5::text, 750000, 0, 'cash', 'paid', $6::date, $6::date + time '09:00', null, now()
+       from payments.payment_lists p where p.unit_id = $4 and p.month = $5::text`,
     [randomUUID(), personId, entitlementId, unitId, month, `${month}-10`],
   );
 }

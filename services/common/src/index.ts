@@ -31,12 +31,20 @@ export {
   subgraphOrmConfig,
   type SubgraphOrmOptions,
 } from './db/orm.ts';
-export { createUnitLoader, unitNamedByCodeSql, unitScopeOf, type ScopedUnit } from './db/unit-scope.ts';
+export {
+  createUnitByIdLoader,
+  createUnitLoader,
+  unitNamedByCodeSql,
+  unitScopeOf,
+  type ScopedUnit,
+} from './db/unit-scope.ts';
 export { arrayLiteral } from './db/array-literal.ts';
+export { inRequestTransaction } from './db/request-transaction.ts';
 export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
 export {
   AppError,
   badInput,
+  conflict,
   forbidden,
   notFound,
   toGraphQLError,
@@ -49,6 +57,7 @@ export { guardResolvers, publicMembers } from './graphql/guard-resolvers.ts';
 export { idArgument } from './graphql/id-argument.ts';
 export { lower, upper } from './graphql/enum-values.ts';
 export { loadTypeDefs, subgraphSdl } from './graphql/load-type-defs.ts';
+export { mergeResolvers } from './graphql/merge-resolvers.ts';
 export {
   DEFAULT_HTTP_LIMITS,
   declaredLength,
@@ -118,7 +127,7 @@ export {
 } from './history/change-record.ts';
 export { addMonths, currentMonth, isMonth, monthArgument, type Month } from './time/month.ts';
 export { TODAY_IN_VIETNAM_SQL, todayInVietnam } from './time/today.ts';
-export { displayDate } from './time/display-date.ts';
+export { displayDate, displayMonth } from './time/display-date.ts';
 export { foldText } from './text/fold-text.ts';
 export {
   checkIdentifier,

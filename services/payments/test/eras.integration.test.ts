@@ -124,11 +124,18 @@ describe('payment lines across the reform', () => {
       const em = subgraph.orm.em.fork() as EntityManager;
       em.setSessionContext(scopeSessionContext('payments', scopePath));
       return em.execute(
-        `insert into payments.payment_lines (id, person_id, unit_id, month, amount, arrears, channel, status, created_at)
-         values (?, ?, ?, '2025-09', 750000, 0, 'cash', 'pending', now())`,
+        `insert into payments.payment_lines (id, list_id, line_code, person_id, unit_id, month, amount, arrears, channel, status, created_at)
+         select ?, p.id, 'CT' || lpad(nextval('payments.line_code_seq')::text, 9, '0'), ?, p.unit_id, '2025-09', 750000, 0, 'cash', 'pending', now()
+           from payments.payment_lists p where p.unit_id = ? and p.month = '2025-09'`,
         [randomUUID(), persons.bacHa, unitId],
       );
     };
+    // Draft lists of both units for the month, as the owner makes them: only the rules of the lines decide.
+    await sqlRows(
+      database.url,
+      `insert into payments.payment_lists (unit_id, month) values ($1, '2025-09'), ($2, '2025-09') on conflict do nothing`,
+      [u.old18077, u.new18073],
+    );
     const [paths] = await sqlRows(
       database.url,
       `select (select path::text from registry.administrative_units where id = $1) as district,

@@ -104,13 +104,15 @@ describe('payments subgraph on PostgreSQL', () => {
     const month = currentMonth();
     const [line] = await sqlRows(
       seeded.database.url,
-      `select id from payments.payment_lines where unit_id = $1 and month = $2 and status <> 'paid' order by id limit 1`,
+      `select l.id from payments.payment_lines l where l.unit_id = $1 and l.month = $2 and l.status = 'pending'
+          and not exists (select 1 from payments.change_history h where h.payment_line_id = l.id and h.action = 'update')
+        order by l.id limit 1`,
       [await currentUnitId('18073'), month],
     );
     // Marked paid by a set-based update, as the daily payment update does it.
     await sqlRows(
       seeded.database.url,
-      `update payments.payment_lines set status = 'paid', paid_on = current_date
+      `update payments.payment_lines set status = 'paid', paid_on = current_date, paid_at = now()
         where id = $1 and (select set_config('ansinh.actor_name', 'xa.18073', false)) is not null`,
       [line!.id],
     );

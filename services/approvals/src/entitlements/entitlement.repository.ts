@@ -23,21 +23,6 @@ export function createEntitlementsByPersonLoader(em: EntityManager, readPaths: (
   });
 }
 
-/** A unit version as entitlements show it: its GSO code and path. */
-export type UnitOfEntitlement = { code: string; path: string };
-
-/** Units by id (registry.v_units), batched per request: the paying units of an answer. */
-export function createUnitByIdLoader(em: EntityManager) {
-  return new DataLoader<string, UnitOfEntitlement | undefined>(async (ids) => {
-    const rows = await em.execute<{ id: string; code: string; path: string }[]>(
-      'select id, code, path::text as path from registry.v_units where id = any(?::uuid[])',
-      [arrayLiteral(ids)],
-    );
-    const byId = new Map(rows.map((row) => [row.id, { code: row.code, path: row.path }]));
-    return ids.map((id) => byId.get(id));
-  });
-}
-
 /** The province code of a unit path: the code of its root (labels of later eras carry `_yyyymmdd`). */
 export function provinceCodeOf(path: string): string {
   return path.split('.')[0]!.split('_')[0]!;

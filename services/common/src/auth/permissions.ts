@@ -30,6 +30,12 @@ export const PERMISSIONS = {
   'standard-level:write': ['admin'],
   'entitlement:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
   'payment:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
+  /** Making a commune's monthly payment list (a draft, regenerated at will), its recorded adjustments and its closing. */
+  'payment-list:write': ['officer', 'admin'],
+  /** Approving (locking) a payment list: the chairman's signature, entered by the approver; never the one who pays. */
+  'payment-list:approve': ['approver', 'admin'],
+  /** Recording payments (the daily updates, a line's channel, the provider's result file): the payer; never the one who approves. */
+  'payment:write': ['payer', 'admin'],
   'report:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
   /** Following and cancelling one's own background jobs (imports, exports): only their owner sees them. */
   'job:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
@@ -37,9 +43,9 @@ export const PERMISSIONS = {
 
 export type Action = keyof typeof PERMISSIONS;
 
-/** Whether `action` changes records (`*:write`, `*:decide`, `*:assign`): refused to a unit that has ended. */
+/** Whether `action` changes records (`*:write`, `*:decide`, `*:assign`, `*:approve`): refused to a unit that has ended. */
 export function isWriteAction(action: Action): boolean {
-  return /:(write|decide|assign)$/.test(action);
+  return /:(write|decide|assign|approve)$/.test(action);
 }
 
 export function isAction(name: string): name is Action {

@@ -9,11 +9,18 @@ export type ErrorCode = 'BAD_USER_INPUT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CO
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
-  constructor(code: ErrorCode, message: string, options: { field?: string } = {}) {
+  /** What the caller needs to act on the refusal (a CONFLICT's current state), as `extensions.details`. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { field?: string; details?: Readonly<Record<string, unknown>> } = {},
+  ) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.field = options.field;
+    this.details = options.details;
   }
 }
 
@@ -24,6 +31,9 @@ export const forbidden = (message = 'Bạn không có quyền truy cập dữ li
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
 export const badInput = (field: string, message: string) =>
   new AppError('BAD_USER_INPUT', message, { field });
+/** Someone else changed the record first (or it is in a state that refuses the change): `details` says what it is now. */
+export const conflict = (field: string, message: string, details?: Readonly<Record<string, unknown>>) =>
+  new AppError('CONFLICT', message, { field, ...(details ? { details } : {}) });
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
 
@@ -33,6 +43,7 @@ export function toGraphQLError(error: AppError, options: { httpStatus?: boolean 
     extensions: {
       code: error.code,
       ...(error.field ? { field: error.field } : {}),
+      ...(error.details ? { details: error.details } : {}),
       ...(status ? { http: { status } } : {}),
     },
   });

@@ -31,7 +31,11 @@ export function createErrorFormatter(logger: Logger) {
         message: original.message,
         ...(formatted.path ? { path: formatted.path } : {}),
         ...(formatted.locations ? { locations: formatted.locations } : {}),
-        extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+        extensions: {
+          code: original.code,
+          ...(original.field ? { field: original.field } : {}),
+          ...(original.details ? { details: original.details } : {}),
+        },
       };
     }
     const code = formatted.extensions?.code;

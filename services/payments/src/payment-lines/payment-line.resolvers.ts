@@ -1,5 +1,10 @@
 import { monthArgument, subtreeFor } from '@ansinh/common';
-import type { PaymentChannel, PaymentStatus, Resolvers } from '../generated/resolvers-types.ts';
+import type {
+  PaymentChannel,
+  PaymentReceiver,
+  PaymentStatus,
+  Resolvers,
+} from '../generated/resolvers-types.ts';
 import { findPaymentList } from './payment-line.repository.ts';
 
 export const paymentLineResolvers = {
@@ -20,7 +25,16 @@ export const paymentLineResolvers = {
     },
   },
   PaymentLine: {
-    total: (line) => line.amount + line.arrears,
+    __resolveReference: async (reference, context) => {
+      context.session.assert('payment:read');
+      return context.loaders.lineById.load(reference.id);
+    },
+    list: (line, _args, context) => context.loaders.listById.load(line.listId),
+    coveredMonths: (line, _args, context) => context.loaders.coveredMonthsByLine.load(line.id),
+    receiver: (line) => (line.receiver ? (line.receiver.toUpperCase() as PaymentReceiver) : null),
+    paidAt: (line) => line.paidAt?.toISOString() ?? null,
+    // Computed by the database (amount + arrears + carried over + one-off - recovery).
+    total: (line) => line.amount + line.arrears + line.carriedOver + line.oneOff - line.recovery,
     channel: (line) => line.channel.toUpperCase() as PaymentChannel,
     status: (line) => line.status.toUpperCase() as PaymentStatus,
     unit: (line) => ({ id: line.unitId }),
