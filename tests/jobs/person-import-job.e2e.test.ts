@@ -77,8 +77,9 @@ const persons = async (family: string) =>
 
 describe('the person import as a job, through the gateway', () => {
   it('queues a large file; its owner follows the progress to the result; another commune sees nothing', async () => {
-    // Long enough (several seconds) for more than one of the job's progress writes (one a second) to be seen.
-    const rows = 40_000;
+    // Long enough (several seconds on this machine; 40,000 rows took under two) for more than one of the
+    // job's progress writes (one a second) to be seen.
+    const rows = 100_000;
     const job = await importFile(bigList(rows, 'Khúc'), 'danh-sach-lon.csv');
     expect(job).toMatchObject({
       kind: 'person-import',
