@@ -12,7 +12,11 @@ import {
 } from '@ansinh/common';
 import { ensurePostgres, migrateAll, repoRoot, withDatabase } from '@ansinh/infra';
 import { loadNationalUnits, NATIONAL_UNITS_DIRECTORY } from '@ansinh/registry';
-import { buildDraftLists } from '../../services/payments/src/payment-lists/payment-list.generation.ts';
+import {
+  COMMUNES_PER_BATCH,
+  makeDrafts,
+  openListsUnder,
+} from '../../services/payments/src/payment-lists/payment-list.job.ts';
 import {
   applyUpdates,
   lockLines,
@@ -33,33 +37,20 @@ const TODAY_STRUCTURE = join(NATIONAL_UNITS_DIRECTORY, 'units-from-2025-07-01.cs
 /** Thanh Hóa, Nghệ An, Hà Tĩnh after the reform: 365 communes, no unit above the provinces. */
 const PROVINCES = ['38', '40', '42'];
 const HISTORY_MONTHS = 12;
-/** As the job does (payment-list.job.ts). */
-const COMMUNES_PER_BATCH = 500;
 const BULK_LINES = 10_000;
 const ACTOR: Actor = { id: 'bench', name: 'Benchmark', unitCode: '42' };
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 const since = (started: number) => (performance.now() - started) / 1000;
 
-/** The communes of a province in force in the month, as the generation job lists them. */
-const COMMUNES_OF = `select u.id from registry.v_units u, registry.v_units parent
-  where parent.path = $1::ltree and u.path <@ parent.path and u.level = 'commune'
-    and (u.valid_to is null or u.valid_to >= (now() at time zone 'Asia/Ho_Chi_Minh')::date)
-    and (u.valid_from is null or u.valid_from < (to_date($2, 'YYYY-MM') + interval '1 month')::date)`;
-
-/** One draft list per commune, as the job makes them; answers the ids of the drafts. */
+/** One draft list per commune of the province, as the generation job opens them; answers the drafts. */
 async function draftLists(client: pg.ClientBase, path: string, month: string): Promise<string[]> {
-  const { rows: communes } = await client.query<{ id: string }>(COMMUNES_OF, [path, month]);
-  const ids = communes.map((commune) => commune.id);
-  await client.query(
-    `insert into payments.payment_lists (unit_id, month) select unnest($1::uuid[]), $2 on conflict (unit_id, month) do nothing`,
-    [ids, month],
+  const { rows } = await client.query<{ id: string }>(
+    'select id from registry.v_units where path = $1::ltree',
+    [path],
   );
-  const { rows: lists } = await client.query<{ id: string }>(
-    `select id from payments.payment_lists where unit_id = any($1::uuid[]) and month = $2 and state = 'draft' order by id for update`,
-    [ids, month],
-  );
-  return lists.map((list) => list.id);
+  const lists = await openListsUnder(client, rows[0]!.id, month);
+  return lists.filter((list) => list.state === 'draft').map((list) => list.id);
 }
 
 /**
@@ -296,23 +287,13 @@ export async function benchPaymentLists(): Promise<BenchResult> {
       let workDone = 0;
       await inScopedTransaction(pool, scoped(province.path), async (scopedClient) => {
         const drafts = await draftLists(scopedClient, province.path, month);
-        const timing = timingClient(scopedClient, statements);
-        for (let start = 0; start < drafts.length; start += COMMUNES_PER_BATCH) {
-          const batch = await buildDraftLists(timing, {
-            listIds: drafts.slice(start, start + COMMUNES_PER_BATCH),
-            month,
-          });
-          generated.lists += batch.lists;
-          generated.lines += batch.lines;
-          generated.held += batch.held;
-          generated.amount += batch.amount;
-          generated.recoveries += batch.recoveries;
-          generated.batches += 1;
-        }
-        await scopedClient.query(
-          `update payments.payment_lists set generated_at = now(), generated_by_id = $2, generated_by_name = $3 where id = any($1::uuid[])`,
-          [drafts, ACTOR.id, ACTOR.name],
-        );
+        const made = await makeDrafts(timingClient(scopedClient, statements), drafts, month, ACTOR);
+        generated.lists += made.lists;
+        generated.lines += made.lines;
+        generated.held += made.held;
+        generated.amount += made.amount;
+        generated.recoveries += made.recoveries;
+        generated.batches += made.batches;
         workDone = performance.now();
       });
       commitSeconds += (performance.now() - workDone) / 1000;
