@@ -97,7 +97,7 @@ const config: CodegenConfig = {
       },
       { VND: 'number' },
     ),
-    ...subgraph('reporting', 'ReportingContext', {}, { VND: 'number' }),
+    ...subgraph('reporting', 'ReportingContext', { Job: '@ansinh/common#JobRecord' }, { VND: 'number' }),
   },
 };
 

@@ -17,6 +17,7 @@ import {
   type Principal,
 } from '@ansinh/common';
 import {
+  CLIENT_ADDRESS_HEADER,
   exposurePlugin,
   formatLimitError,
   GATEWAY_CREDENTIAL_HEADER,
@@ -102,6 +103,8 @@ export async function startGatewayWith(config: GatewayConfig): Promise<RunningGa
           request.http?.headers.set(GATEWAY_CREDENTIAL_HEADER, config.SUBGRAPH_SECRET);
           if (context.authorization) request.http?.headers.set('authorization', context.authorization);
           if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+          // The subgraphs limit anonymous callers per address too (the citizens' payment check).
+          if (context.clientAddress) request.http?.headers.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
         },
       }),
   });

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
 import {
   addMonths,
@@ -10,8 +9,7 @@ import {
   scopeSessionContext,
   type Actor,
 } from '@ansinh/common';
-import { ensurePostgres, migrateAll, repoRoot, withDatabase } from '@ansinh/infra';
-import { loadNationalUnits, NATIONAL_UNITS_DIRECTORY } from '@ansinh/registry';
+import { ensurePostgres, repoRoot, withDatabase } from '@ansinh/infra';
 import {
   COMMUNES_PER_BATCH,
   makeDrafts,
@@ -27,13 +25,10 @@ import {
   checkUpdates,
 } from '../../services/payments/src/payment-updates/payment-update.rules.ts';
 import type { BenchResult } from './bench-report.ts';
-import { loadPersons } from './bench-database.ts';
-import { readCommunes } from './generator/units.ts';
+import { loadPaymentHistory } from './payment-history.ts';
 
 // PAYMENT_LISTS_BENCH_ENTITLEMENTS: a smaller register for trying the benchmark out; the recorded run uses the default.
 const ENTITLEMENTS = Number(process.env.PAYMENT_LISTS_BENCH_ENTITLEMENTS ?? 1_000_000);
-const SEED = 2026;
-const TODAY_STRUCTURE = join(NATIONAL_UNITS_DIRECTORY, 'units-from-2025-07-01.csv');
 /** Thanh Hóa, Nghệ An, Hà Tĩnh after the reform: 365 communes, no unit above the provinces. */
 const PROVINCES = ['38', '40', '42'];
 const HISTORY_MONTHS = 12;
@@ -136,117 +131,14 @@ export async function benchPaymentLists(): Promise<BenchResult> {
   const client = new pg.Client({ connectionString: url });
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    await migrateAll(url);
-    const units = await loadNationalUnits(url);
-    if (!units.ok) throw new Error(`national units: ${units.problems.length} problems`);
     await client.connect();
-    const communes = (await readCommunes(TODAY_STRUCTURE)).filter((commune) =>
-      PROVINCES.includes(commune.provinceCode),
+    const { provinces, unitIds, entitlements, historyLines } = await loadPaymentHistory(
+      url,
+      client,
+      { provinces: PROVINCES, entitlements: ENTITLEMENTS, historyMonths: HISTORY_MONTHS },
+      log,
     );
-    const { rows: ids } = await client.query<{ code: string; id: string }>(
-      `select code, id from registry.administrative_units where level = 'commune' and valid_from = '2025-07-01' and valid_to is null and code = any($1)`,
-      [communes.map((commune) => commune.code)],
-    );
-    const unitIds = new Map(ids.map((row) => [row.code, row.id]));
-    const { rows: provinces } = await client.query<{ code: string; path: string }>(
-      `select code, path::text from registry.administrative_units where level = 'province' and valid_to is null and code = any($1) order by code`,
-      [PROVINCES],
-    );
-    await loadPersons(url, { seed: SEED, count: ENTITLEMENTS, communes, unitIds }, log);
-
     const month = currentMonth();
-    const startMonth = addMonths(month, -HISTORY_MONTHS);
-    const decidedOn = `${addMonths(startMonth, -1)}-20`;
-
-    // Setup, not timed. One active entitlement per person, paid by the commune the person lives in,
-    // from twelve months ago, each with its grant in the ledger: written set-based here (the same row
-    // `record_grant_of_loaded` writes at commit), user triggers off for the load.
-    let started = performance.now();
-    await client.query('begin');
-    for (const table of ['approvals.entitlements', 'approvals.decisions'])
-      await client.query(`alter table ${table} disable trigger user`);
-    const entitlements =
-      (
-        await client.query(
-          `insert into approvals.entitlements
-             (id, person_id, unit_id, category_id, policy_group, coefficient_hundredths, start_month, decision_number, decision_date, status, created_at)
-           select gen_random_uuid(), p.id, p.residence_unit_id, c.id, c.code, null, $1, 'QĐ-' || substr(p.id::text, 1, 8), $2::date, 'active', now()
-             from (select id, residence_unit_id, case when 2026 - birth_year >= 60 then '5.5.a' else '5.6.b' end as code
-                     from registry.persons) p
-             join approvals.categories c on c.program_id = 'decree-20' and c.code = p.code`,
-          [startMonth, decidedOn],
-        )
-      ).rowCount ?? 0;
-    await client.query(
-      `insert into approvals.decisions (entitlement_id, person_id, kind, number, decided_on, signing_unit_id, signer_name, effective_month,
-                                        category_id, coefficient_hundredths, member_count, reason, recorded_by_id, recorded_by_name)
-       select e.id, e.person_id, 'grant', e.decision_number, e.decision_date, e.unit_id, '', e.start_month, e.category_id,
-              e.coefficient_hundredths, e.member_count, 'nạp từ sổ theo dõi có sẵn', 'system', 'system'
-         from approvals.entitlements e`,
-    );
-    for (const table of ['approvals.entitlements', 'approvals.decisions'])
-      await client.query(`alter table ${table} enable trigger user`);
-    await client.query('commit');
-    await client.query('vacuum analyze registry.persons, approvals.entitlements, approvals.decisions');
-    log(`${entitlements} entitlements and their grants: ${since(started).toFixed(1)} s`);
-
-    // A year of history: per month and commune a closed list, one paid line per entitlement and the
-    // month it covers (each month at last month's amount), user triggers (history, guards) off for the load.
-    started = performance.now();
-    await client.query('begin');
-    await client.query(
-      `create temp table history_ents on commit drop as
-         select e.id, e.person_id, e.unit_id, t.amount
-           from approvals.entitlements e
-           join approvals.entitlements_terms(array(select id from approvals.entitlements), $1) t on t.entitlement_id = e.id
-          where t.amount > 0`,
-      [addMonths(month, -1)],
-    );
-    for (const table of ['payment_lists', 'payment_lines', 'line_months'])
-      await client.query(`alter table payments.${table} disable trigger user`);
-    await client.query(
-      `insert into payments.payment_lists (unit_id, month, state, line_count, person_count, total_amount, channel_totals,
-                                           generated_at, approved_at, paying_at, closed_at)
-       select h.unit_id, m.month, 'closed', h.lines, h.lines, h.amount,
-              jsonb_build_object('cash', jsonb_build_object('lines', h.lines, 'amount', h.amount)),
-              d, d + interval '2 days', d + interval '9 days', d + interval '25 days'
-         from (select unit_id, count(*)::int as lines, sum(amount)::bigint as amount from history_ents group by unit_id) h
-         cross join (select to_char(d, 'YYYY-MM') as month, d::timestamptz as d
-                       from generate_series(to_date($1, 'YYYY-MM'), to_date($2, 'YYYY-MM'), interval '1 month') d) m`,
-      [startMonth, addMonths(month, -1)],
-    );
-    let historyLines = 0;
-    for (let index = 0; index < HISTORY_MONTHS; index += 1) {
-      const covered = addMonths(startMonth, index);
-      const { rows } = await client.query<{ lines: number }>(
-        `with lines as (
-           insert into payments.payment_lines (id, list_id, line_code, person_id, entitlement_id, unit_id, month, amount, channel,
-                                               status, paid_on, paid_at, receiver, created_at)
-           select gen_random_uuid(), p.id, 'CT' || lpad(nextval('payments.line_code_seq')::text, 9, '0'), e.person_id, e.id, e.unit_id, $1,
-                  e.amount, 'cash', 'paid', to_date($1, 'YYYY-MM') + 9, (to_date($1, 'YYYY-MM') + 9 + time '09:00') at time zone 'Asia/Ho_Chi_Minh',
-                  'person', to_date($1, 'YYYY-MM')::timestamptz
-             from history_ents e join payments.payment_lists p on p.unit_id = e.unit_id and p.month = $1
-            order by p.id, e.person_id
-           returning id, list_id, entitlement_id, person_id, month, amount
-         ), covered as (
-           insert into payments.line_months (line_id, list_id, entitlement_root_id, entitlement_id, person_id, month, amount, kind, released)
-           select id, list_id, entitlement_id, entitlement_id, person_id, month, amount, 'regular', false from lines
-           returning 1
-         )
-         select count(*)::int as lines from covered`,
-        [covered],
-      );
-      historyLines += rows[0]!.lines;
-      log(`history ${covered}: ${rows[0]!.lines} paid lines, ${since(started).toFixed(1)} s`);
-    }
-    for (const table of ['payment_lists', 'payment_lines', 'line_months'])
-      await client.query(`alter table payments.${table} enable trigger user`);
-    await client.query('commit');
-    await client.query(
-      'vacuum analyze payments.payment_lists, payments.payment_lines, payments.line_months, payments.recoveries',
-    );
-    const historySeconds = since(started);
-    log(`history: ${historyLines} lines in ${historySeconds.toFixed(1)} s`);
 
     // B, the baseline, first: per province in its scoped transaction, rolled back.
     const scoped = (path: string) => scopeSessionContext('payments', path, ACTOR);
@@ -440,7 +332,7 @@ export async function benchPaymentLists(): Promise<BenchResult> {
           ]),
       ],
       notes: [
-        `PostgreSQL ${server[0]!.version} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}); ${entitlements} entitlements started ${startMonth}, ${generated.lists} lists of ${month}, one transaction per province (no unit above the provinces), ${generated.batches} batches of at most ${COMMUNES_PER_BATCH} communes`,
+        `PostgreSQL ${server[0]!.version} (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded'}); ${entitlements} entitlements started ${addMonths(month, -HISTORY_MONTHS)}, ${generated.lists} lists of ${month}, one transaction per province (no unit above the provinces), ${generated.batches} batches of at most ${COMMUNES_PER_BATCH} communes`,
         `setup not timed: grants written set-based and the history loaded with user triggers (history, guards) disabled, then re-enabled; everything measured runs with every trigger on, as role ansinh_payments with the province's scope`,
         `baseline measured first, per province in the same scoped session, over approvals.payable_entitlements and approvals.entitlements_terms, then rolled back; generation measured after it and committed (commit included: ${round(commitSeconds, 2)} s)`,
         `bulk update: checkUpdates, lockLines, checkAgainstLine, startPaying and applyUpdates of services/payments/src/payment-updates (recordPayments itself caps a request at 1,000 lines and needs a MikroORM session), in one scoped transaction`,

@@ -15,6 +15,8 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   reform: async () => (await import('./reform.bench.ts')).benchReform(),
   ledger: async () => (await import('./ledger.bench.ts')).benchLedger(),
   'payment-lists': async () => (await import('./payment-lists.bench.ts')).benchPaymentLists(),
+  stats: async () => (await import('./stats.bench.ts')).benchStats(),
+  export: async () => (await import('./export.bench.ts')).benchExport(),
 };
 
 const name = process.argv[2];

@@ -147,19 +147,24 @@ describe('introspection and field suggestions in production', () => {
   });
 
   it('still answers public fields and __typename to anonymous callers', async () => {
-    const answer = await post(production.url, '{ __typename publicFigures(code: "42") { unit { code } } }');
+    const answer = await post(
+      production.url,
+      '{ __typename publicFigures(provinceCode: "42", fromMonth: "2026-01", toMonth: "2026-01") { provinceCode } }',
+    );
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.__typename).toBe('Query');
   });
 
   it('hides field suggestions from anonymous callers, and keeps them for signed-in ones', async () => {
-    const anonymous = await post(production.url, '{ publicFigure(code: "42") { unit { code } } }');
+    const anonymous = await post(production.url, '{ publicFigure(provinceCode: "42") { provinceCode } }');
     expect(anonymous.status).toBe(400);
     expect(anonymous.errors?.[0]?.message).toContain('Cannot query field "publicFigure"');
     expect(anonymous.errors?.[0]?.message).not.toMatch(/Did you mean|publicFigures/);
 
     const token = await tokenFor('xa.18073');
-    const signedIn = await post(production.url, '{ publicFigure(code: "42") { unit { code } } }', { token });
+    const signedIn = await post(production.url, '{ publicFigure(provinceCode: "42") { provinceCode } }', {
+      token,
+    });
     expect(signedIn.errors?.[0]?.message).toMatch(/Did you mean "publicFigures"/);
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { currentMonth } from '@ansinh/common';
 import { gatewayCredentialHeaders } from '@ansinh/common/graphql';
 import { DEMO_PASSWORD, passwordGrant } from '@ansinh/infra';
 import {
@@ -187,15 +188,20 @@ describe('the graph through the gateway, with real Keycloak tokens', () => {
                 code
               }
             }
-            publicFigures(code: "42") {
-              beneficiaryCount
+            publicFigures(provinceCode: "42", fromMonth: "${currentMonth()}", toMonth: "${currentMonth()}") {
+              provinceName
+              cells {
+                beneficiaries
+                suppressed
+              }
             }
           }
         `,
       );
       expect(publicAnswer.errors).toBeUndefined();
       expect(publicAnswer.data!.administrativeUnit.fullName).toBe('Tỉnh Hà Tĩnh');
-      expect(publicAnswer.data!.publicFigures.beneficiaryCount).toBeGreaterThan(0);
+      expect(publicAnswer.data!.publicFigures.provinceName).toBe('Tỉnh Hà Tĩnh');
+      expect(publicAnswer.data!.publicFigures.cells.length).toBeGreaterThan(0);
 
       const privateAnswer = await graphql(
         stack.gateway.url,

@@ -149,7 +149,7 @@ describe('bounded operations at the gateway', () => {
   it('refuses too many aliases, too many directives and too deep an operation, each with its limit named', async () => {
     const aliases = await graphql(
       stack.gateway.url,
-      `{ ${Array.from({ length: 31 }, (_, index) => `u${index}: publicFigures(code: "42") { personCount }`).join(' ')} }`,
+      `{ ${Array.from({ length: 31 }, (_, index) => `u${index}: publicFigures(provinceCode: "42", fromMonth: "2026-01", toMonth: "2026-01") { minimumCount }`).join(' ')} }`,
     );
     expect(aliases.status).toBe(400);
     expect(aliases.errors?.[0]?.extensions).toMatchObject({
@@ -160,7 +160,7 @@ describe('bounded operations at the gateway', () => {
 
     const directives = await graphql(
       stack.gateway.url,
-      `{ publicFigures(code: "42") { ${Array.from({ length: 21 }, () => 'personCount @include(if: true)').join(' ')} } }`,
+      `{ publicFigures(provinceCode: "42", fromMonth: "2026-01", toMonth: "2026-01") { ${Array.from({ length: 21 }, () => 'minimumCount @include(if: true)').join(' ')} } }`,
     );
     expect(directives.status).toBe(400);
     expect(directives.errors?.[0]?.extensions).toMatchObject({

@@ -623,7 +623,20 @@ function argumentsFor(
     else if (argument.name === 'categoryId') value = fixture.categoryId;
     else if (argument.name === 'unitCode' || argument.name === 'code') value = fixture.communeCode;
     else if (argument.name === 'month' || argument.name === 'activeInMonth') value = currentMonth;
-    else if (argument.name === 'first') value = 2;
+    else if (argument.name === 'fromMonth' || argument.name === 'toMonth') value = currentMonth;
+    else if (argument.name === 'fromDate' || argument.name === 'toDate') value = todayInVietnam();
+    // Public figures of the demo's province (public: no scope to aim at).
+    else if (argument.name === 'provinceCode') value = '42';
+    // The citizen's check: a number nobody has (the same answer as a wrong date of birth).
+    else if (argument.name === 'citizenId') value = '042099000001';
+    else if (argument.name === 'birthDate') value = '1950-01-01';
+    else if (argument.name === 'input' && field.name === 'stats') {
+      values.push(
+        `input: { groupBy: [UNIT], filter: { unitCode: ${JSON.stringify(fixture.communeCode)}, fromMonth: ${JSON.stringify(currentMonth)} }, measures: [BENEFICIARIES, PAID] }`,
+      );
+      targeted = true;
+      continue;
+    } else if (argument.name === 'first') value = 2;
     else if (argument.name === 'filter' && isInputObjectType(type) && type.getFields().unitCode) {
       // A filter with a unit aims at the fixture's commune (work queues, Resolution 42 rows).
       const missing = Object.values(type.getFields()).filter(
@@ -743,6 +756,18 @@ const coverage = new Map<string, { read: Set<string>; refused: Set<string> }>(
   [...sensitive.keys()].map((coordinate) => [coordinate, { read: new Set(), refused: new Set() }]),
 );
 
+/**
+ * The citizen's payment check is asked with a number nobody has: its answer is NOT_FOUND for every account
+ * (the same as a wrong date of birth), and past a few calls from this one address RATE_LIMITED. Its real
+ * answers are tested in services/reporting/test/public-figures.integration.test.ts.
+ */
+function expectedPublicRefusal(error: NonNullable<Answer['errors']>[number]): boolean {
+  return (
+    samePath(error.path, ['citizenPaymentStatus']) &&
+    ['NOT_FOUND', 'RATE_LIMITED'].includes(String(error.extensions?.code))
+  );
+}
+
 /** Checks one answer on records inside the account's units against the matrix; returns what is unexplained. */
 function checkInside(account: Account, answer: Answer, occurrences: Occurrence[]): string[] {
   const problems: string[] = [];
@@ -765,7 +790,7 @@ function checkInside(account: Account, answer: Answer, occurrences: Occurrence[]
     if (explained.has(error)) continue;
     // A whole type refused by its read action (the one-stop system has no payment:read or report:read).
     const typeRefusal = error.extensions?.code === 'FORBIDDEN' && !rolesAllow(account.roles, 'payment:read');
-    if (!typeRefusal)
+    if (!typeRefusal && !expectedPublicRefusal(error))
       problems.push(
         `unexpected error ${error.extensions?.code} at ${error.path?.join('.')}: ${error.message}`,
       );
@@ -1102,6 +1127,8 @@ function inputValue(name: string, type: GraphQLInputType, fixture: Fixture): unk
   }
   if (isEnumType(named)) return named.getValues()[0]!.name;
   if (name === 'residenceUnitCode' || name === 'unitCode') return fixture.communeCode;
+  // An export: the monthly payment summary of the fixture's commune.
+  if (name === 'report') return 'payment-summary';
   // Approvals: the fixture's entitlement, its category and its dossier at the step it is at.
   if (name === 'entitlementId') return fixture.entitlementId;
   if (name === 'applicationId') return fixture.applicationId;
@@ -1320,13 +1347,19 @@ describe('every mutation × every demo account × outside and inside its units',
       )
       .map((m) => m.name);
     if (inside) expect(answered).toEqual(expect.arrayContaining(ownWork));
-    // An account whose roles change nothing (analyst, auditor) is answered only on its own jobs.
+    // An account whose roles change nothing (analyst, auditor) is answered only on its own jobs, and on
+    // the exports it starts (report:export: a file of what it reads, in its own unit's store).
+    const exportsOfReaders = byJson
+      .filter((mutation) => getNamedType(mutation.type).name === 'Job' && mutation.name.startsWith('export'))
+      .map((m) => m.name);
     if (
       !(Object.keys(PERMISSIONS) as Action[]).some(
         (action) => isWriteAction(action) && rolesAllow(account.roles, action),
       )
     ) {
-      expect(answered.filter((name) => !ownWork.includes(name))).toEqual([]);
+      expect(answered.filter((name) => !ownWork.includes(name) && !exportsOfReaders.includes(name))).toEqual(
+        [],
+      );
     }
   });
 });

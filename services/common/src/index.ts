@@ -207,3 +207,29 @@ export {
   type SpreadsheetLimits,
   type SpreadsheetRow,
 } from './spreadsheets/spreadsheet-source.ts';
+export {
+  REPORT_FORMATS,
+  type ReportColumn,
+  type ReportColumnKind,
+  type ReportFormat,
+  type ReportRow,
+  type ReportTable,
+} from './reports/report-table.ts';
+export {
+  cursorRows,
+  exportFormatArgument,
+  MAX_EXPORT_ROWS,
+  reportExportJob,
+  reportExportOf,
+  type ExportedReportFile,
+  type ExportTable,
+  type ReportExportPayload,
+  type ReportExportResult,
+} from './reports/report-export.job.ts';
+export {
+  MAX_PDF_ROWS,
+  MAX_XLSX_ROWS,
+  REPORT_CONTENT_TYPES,
+  reportFileName,
+  writeReport,
+} from './reports/write-report.ts';

@@ -13,6 +13,8 @@ import { changeRecordResolvers } from './history/change-record.resolvers.ts';
 import { PaymentLine } from './payment-lines/payment-line.entity.ts';
 import { paymentLineResolvers } from './payment-lines/payment-line.resolvers.ts';
 import { paymentListsModule } from './payment-lists/payment-lists.module.ts';
+import { paymentListExportJob } from './payment-lists/payment-list-export.job.ts';
+import { paymentListExportResolvers } from './payment-lists/payment-list-export.resolvers.ts';
 import { PaymentList } from './payment-lists/payment-list.entity.ts';
 import { paymentUpdatesModule } from './payment-updates/payment-updates.module.ts';
 import { disbursementModule } from './disbursement/disbursement.module.ts';
@@ -31,6 +33,7 @@ export const paymentsSubgraph: SubgraphDefinition<PaymentsContext> = {
       paymentLineResolvers,
       changeRecordResolvers,
       paymentListsModule.resolvers,
+      paymentListExportResolvers,
       paymentUpdatesModule.resolvers,
       disbursementModule.resolvers,
       // `job`, `jobs`, `cancelJob` and the `Job` entity (services/common), with this subgraph's results.
@@ -43,7 +46,7 @@ export const paymentsSubgraph: SubgraphDefinition<PaymentsContext> = {
   // Files are uploaded here only as the providers' result files.
   routes: (contextOf) => fileRoutes(contextOf, { uploadAction: 'payment:write' }),
   jobs: (orm) => ({
-    kinds: [...paymentListsModule.kinds, ...disbursementModule.kinds] as JobKind[],
+    kinds: [...paymentListsModule.kinds, ...disbursementModule.kinds, paymentListExportJob] as JobKind[],
     files: paymentsFiles(orm.em),
   }),
 };

@@ -3,6 +3,7 @@ import { fileRoutes, loadTypeDefs, type SubgraphDefinition } from '@ansinh/commo
 import { createRegistryContext, type RegistryContext } from './context.ts';
 import { Person } from './persons/person.entity.ts';
 import { personResolvers } from './persons/person.resolvers.ts';
+import { personExportResolvers } from './persons/person-export.resolvers.ts';
 import { AdministrativeUnit } from './units/administrative-unit.entity.ts';
 import { Household } from './households/household.entity.ts';
 import { PaymentAccount } from './accounts/payment-account.entity.ts';
@@ -39,6 +40,7 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
     },
     Mutation: {
       ...personResolvers.Mutation,
+      ...personExportResolvers.Mutation,
       ...householdResolvers.Mutation,
       ...paymentAccountResolvers.Mutation,
       ...duplicateWarningResolvers.Mutation,

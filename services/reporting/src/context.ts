@@ -1,7 +1,26 @@
-import { createUnitLoader, type BaseContext } from '@ansinh/common';
+import {
+  createUnitLoader,
+  fileStoreOptionsOf,
+  subgraphFileStore,
+  type BaseContext,
+  type FileStore,
+} from '@ansinh/common';
+import { reportingConfig } from './config.ts';
+
+/**
+ * The reporting subgraph's file store (exported reports), shared by every instance through PostgreSQL
+ * (or the bucket of FILE_STORE_URL). Also for work outside a request (the export jobs).
+ */
+export function reportingFiles(em: BaseContext['em']): FileStore {
+  return subgraphFileStore(em, {
+    service: 'reporting',
+    schema: 'reporting',
+    ...fileStoreOptionsOf(reportingConfig),
+  });
+}
 
 export function createReportingContext(base: BaseContext) {
-  return { ...base, loaders: { units: createUnitLoader(base.em) } };
+  return { ...base, files: reportingFiles(base.em), loaders: { units: createUnitLoader(base.em) } };
 }
 
 export type ReportingContext = ReturnType<typeof createReportingContext>;

@@ -37,6 +37,11 @@ export const PERMISSIONS = {
   /** Recording payments (the daily updates, a line's channel, the provider's result file): the payer; never the one who approves. */
   'payment:write': ['payer', 'admin'],
   'report:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
+  /**
+   * Exporting a report or a list (XLSX, CSV, PDF) to a file of one's unit, as a job: whoever reads reports.
+   * The file holds only what its owner may read (identity and contact columns follow their own actions).
+   */
+  'report:export': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
   /** Following and cancelling one's own background jobs (imports, exports): only their owner sees them. */
   'job:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
 } as const satisfies Record<string, readonly string[]>;

@@ -1,6 +1,13 @@
 import { GraphQLError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'NOT_FOUND';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'CONFLICT'
+  | 'NOT_FOUND'
+  /** Too many attempts from one client or at one key: `details.retryAfterSeconds` says when to try again (as the gateway's own limit). */
+  | 'RATE_LIMITED';
 
 /**
  * An expected refusal the user can act on. `message` is written for officials (Vietnamese);

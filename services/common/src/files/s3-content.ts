@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type * as S3 from '@aws-sdk/client-s3';
+import type * as S3Storage from '@aws-sdk/lib-storage';
 import type { ContentBackend } from './file-content.ts';
 
 /** Where FILE_STORE_URL puts content. */
@@ -70,24 +70,40 @@ const missing = (error: unknown) => {
  */
 export function s3Content(storeUrl: string, service: string): ContentBackend {
   const location = parseFileStoreUrl(storeUrl);
-  const client = new S3Client({
-    region: location.region,
-    ...(location.endpoint ? { endpoint: location.endpoint } : {}),
-    forcePathStyle: location.forcePathStyle,
-    ...(location.credentials ? { credentials: location.credentials } : {}),
-    // Checksums only where S3 requires them: many S3-compatible servers refuse the newer aws-chunked trailers.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    // A store that does not answer is an error, not a request that waits forever.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-    maxAttempts: 3,
-  });
+  // The SDK (about 30 MB resident) is loaded on first use: a process whose files stay in PostgreSQL never loads it.
+  let sdk:
+    | Promise<{
+        client: S3.S3Client;
+        s3: typeof S3;
+        storage: typeof S3Storage;
+      }>
+    | undefined;
+  const connected = () =>
+    (sdk ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(
+      ([s3, storage]) => ({
+        s3,
+        storage,
+        client: new s3.S3Client({
+          region: location.region,
+          ...(location.endpoint ? { endpoint: location.endpoint } : {}),
+          forcePathStyle: location.forcePathStyle,
+          ...(location.credentials ? { credentials: location.credentials } : {}),
+          // Checksums only where S3 requires them: many S3-compatible servers refuse the newer aws-chunked trailers.
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+          // A store that does not answer is an error, not a request that waits forever.
+          requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+          maxAttempts: 3,
+        }),
+      }),
+    ));
   const key = (id: string) => `${location.prefix}${service}/${id}`;
   return {
     storage: 's3',
 
     async write(file, content) {
-      const upload = new Upload({
+      const { client, storage } = await connected();
+      const upload = new storage.Upload({
         client,
         params: {
           Bucket: location.bucket,
@@ -103,9 +119,10 @@ export function s3Content(storeUrl: string, service: string): ContentBackend {
     },
 
     async open(file) {
+      const { client, s3 } = await connected();
       try {
         const answer = await client.send(
-          new GetObjectCommand({ Bucket: location.bucket, Key: key(file.id) }),
+          new s3.GetObjectCommand({ Bucket: location.bucket, Key: key(file.id) }),
         );
         return answer.Body as Readable;
       } catch (error) {
@@ -115,7 +132,8 @@ export function s3Content(storeUrl: string, service: string): ContentBackend {
     },
 
     async remove(id) {
-      await client.send(new DeleteObjectCommand({ Bucket: location.bucket, Key: key(id) }));
+      const { client, s3 } = await connected();
+      await client.send(new s3.DeleteObjectCommand({ Bucket: location.bucket, Key: key(id) }));
     },
   };
 }

@@ -8,6 +8,12 @@ import { rootFields } from './operation-limits.ts';
 export const GATEWAY_CREDENTIAL_HEADER = 'x-ansinh-gateway-secret';
 
 /**
+ * Header in which the gateway tells the subgraphs the caller's network address (what limits anonymous
+ * callers per client). A subgraph believes it only from a request that carries the gateway's credential.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-ansinh-client-address';
+
+/**
  * The shared secret used when none is configured: development and tests only (both sides default
  * to it); production refuses to start without its own `SUBGRAPH_SECRET`.
  */
@@ -31,6 +37,32 @@ const digest = (value: string) => createHash('sha256').update(value, 'utf8').dig
 export function credentialMatches(presented: string | undefined, expected: string): boolean {
   if (presented === undefined) return false;
   return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/** Longest address taken from the header (an IPv6 address with a zone is well under it). */
+const MAX_CLIENT_ADDRESS_LENGTH = 64;
+
+/**
+ * The address of the caller a subgraph serves: the one the gateway forwards in CLIENT_ADDRESS_HEADER when
+ * the request proves it comes from the gateway, else the connection's own (a direct call: anyone could
+ * write the header).
+ */
+export function clientAddressOf(
+  headers: Record<string, string | string[] | undefined>,
+  socketAddress: string | undefined,
+  gatewaySecret: string,
+): string {
+  const presented = headers[GATEWAY_CREDENTIAL_HEADER];
+  const forwarded = headers[CLIENT_ADDRESS_HEADER];
+  if (
+    typeof presented === 'string' &&
+    typeof forwarded === 'string' &&
+    forwarded.length > 0 &&
+    forwarded.length <= MAX_CLIENT_ADDRESS_LENGTH &&
+    credentialMatches(presented, gatewaySecret)
+  )
+    return forwarded;
+  return socketAddress ?? 'unknown';
 }
 
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);

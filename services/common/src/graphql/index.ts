@@ -1,5 +1,7 @@
 export { listCostEstimator, type ListSizes } from './cost-estimator.ts';
 export {
+  CLIENT_ADDRESS_HEADER,
+  clientAddressOf,
   credentialMatches,
   defaultIntrospection,
   DEVELOPMENT_SUBGRAPH_SECRET,

@@ -19,7 +19,12 @@ import { unitScopeOf } from '../db/unit-scope.ts';
 import { AppError, toGraphQLError } from '../errors/app-error.ts';
 import { createErrorFormatter } from '../errors/format-error.ts';
 import { guardResolvers } from '../graphql/guard-resolvers.ts';
-import { defaultIntrospection, DEVELOPMENT_SUBGRAPH_SECRET, exposurePlugin } from '../graphql/exposure.ts';
+import {
+  clientAddressOf,
+  defaultIntrospection,
+  DEVELOPMENT_SUBGRAPH_SECRET,
+  exposurePlugin,
+} from '../graphql/exposure.ts';
 import { formatLimitError } from '../graphql/limit-error.ts';
 import {
   operationLimitRules,
@@ -48,6 +53,8 @@ export type BaseContext = {
   session: Session;
   logger: Logger;
   requestId: string;
+  /** The caller's network address, as the gateway forwards it (clientAddressOf): what limits anonymous callers. */
+  clientAddress: string;
   /** The subgraph's background jobs, when its definition has `jobs`. */
   jobs?: Jobs | undefined;
 };
@@ -224,7 +231,19 @@ export async function startSubgraph<TContext extends BaseContext>(
         readConfidential: session.allows('entitlement:read-confidential'),
       }),
     );
-    return definition.createContext({ em, session, logger: logger.child({ requestId }), requestId, jobs });
+    const clientAddress = clientAddressOf(
+      request.headers,
+      request.socket.remoteAddress,
+      config.SUBGRAPH_SECRET,
+    );
+    return definition.createContext({
+      em,
+      session,
+      logger: logger.child({ requestId }),
+      requestId,
+      clientAddress,
+      jobs,
+    });
   };
 
   httpServer.on(

@@ -4,10 +4,12 @@ import { personImportJob } from './person-import.job.ts';
 import { personImportResolvers } from './person-import.resolvers.ts';
 import { reformCarryOverJob } from '../reform/reform-carry-over.job.ts';
 import { reformResolvers } from '../reform/reform.resolvers.ts';
+import { personExportJob } from '../persons/person-export.job.ts';
+import { personExportResolvers } from '../persons/person-export.resolvers.ts';
 
-/** The registry's job kinds (the person import, the reform carry-over), run on its own pool with its file store. */
+/** The registry's job kinds (the person import, the reform carry-over, the person list export), run on its own pool with its file store. */
 export const registryJobs: SubgraphJobs = (orm) => ({
-  kinds: [personImportJob, reformCarryOverJob],
+  kinds: [personImportJob, reformCarryOverJob, personExportJob],
   files: registryFiles(orm.em),
 });
 
@@ -15,5 +17,10 @@ export const registryJobs: SubgraphJobs = (orm) => ({
 export const registryJobResolvers = {
   Query: jobResolvers.Query,
   Mutation: jobResolvers.Mutation,
-  Job: { ...jobResolvers.Job, ...personImportResolvers.Job, ...reformResolvers.Job },
+  Job: {
+    ...jobResolvers.Job,
+    ...personImportResolvers.Job,
+    ...reformResolvers.Job,
+    ...personExportResolvers.Job,
+  },
 };

@@ -1,5 +1,5 @@
-import { arrayLiteral, UNIT_IDS_UNDER } from '@ansinh/common';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { readStats } from '../statistics/stats.repository.ts';
 
 export type UnitFigures = {
   personCount: number;
@@ -10,37 +10,42 @@ export type UnitFigures = {
   unpaidTotal: number;
 };
 
-type Row = Record<keyof UnitFigures, string | number>;
-
 /**
- * One set-based statement over the owners' published views (`registry.v_units`,
- * `registry.v_person_units`, `approvals.v_active_entitlements`, `payments.v_payment_lines`): the
- * figures of the units under `unitPaths` (a unit's own path and those of the units merged whole into
- * it, so that a unit's figures include its predecessors' records), by unit version.
+ * The figures of the units under `unitPaths` (a unit's own path and those of the units merged whole into
+ * it, so that a unit's figures include its predecessors' records) for a month: living persons in the
+ * register today (`registry.v_person_units`), and the month's ledger and payment figures from the
+ * statistics' cells (refreshed by the caller).
  */
 export async function unitFigures(
-  em: EntityManager,
+  client: pg.ClientBase,
   unitPaths: readonly string[],
   month: string,
+  includeConfidential: boolean,
 ): Promise<UnitFigures> {
-  const [row] = await em.execute<Row[]>(
-    `with subtree as materialized (${UNIT_IDS_UNDER})
-     select
-       (select count(*) from registry.v_person_units pu
-          where pu.unit_id in (select id from subtree) and pu.status = 'living') as "personCount",
-       (select count(distinct ae.person_id) from approvals.v_active_entitlements ae
-          where ae.unit_id in (select id from subtree)) as "beneficiaryCount",
-       (select coalesce(sum(ae.monthly_amount), 0) from approvals.v_active_entitlements ae
-          where ae.unit_id in (select id from subtree)) as "monthlyEntitlementTotal",
-       (select count(*) from payments.v_payment_lines pl
-          where pl.month = ? and pl.unit_id in (select id from subtree)) as "paymentLineCount",
-       (select coalesce(sum(pl.amount + pl.arrears) filter (where pl.status = 'paid'), 0) from payments.v_payment_lines pl
-          where pl.month = ? and pl.unit_id in (select id from subtree)) as "paidTotal",
-       (select coalesce(sum(pl.amount + pl.arrears) filter (where pl.status <> 'paid'), 0) from payments.v_payment_lines pl
-          where pl.month = ? and pl.unit_id in (select id from subtree)) as "unpaidTotal"`,
-    [arrayLiteral(unitPaths), month, month, month],
+  const { totals } = await readStats(
+    client,
+    {
+      groupBy: [],
+      measures: ['beneficiaries', 'amount_due', 'payment_lines', 'paid', 'unpaid'],
+      fromMonth: month,
+      toMonth: month,
+      unitLevel: 'commune',
+      unitEra: 'current',
+    },
+    unitPaths,
+    includeConfidential,
   );
-  const figures = {} as UnitFigures;
-  for (const [key, value] of Object.entries(row!)) figures[key as keyof UnitFigures] = Number(value);
-  return figures;
+  const { rows } = await client.query<{ count: string }>(
+    `select count(*) from registry.v_person_units pu
+      where pu.status = 'living' and pu.unit_id in (select id from registry.v_units where path <@ $1::ltree[])`,
+    [unitPaths],
+  );
+  return {
+    personCount: Number(rows[0]!.count),
+    beneficiaryCount: totals.beneficiaries ?? 0,
+    monthlyEntitlementTotal: totals.amount_due ?? 0,
+    paymentLineCount: totals.payment_lines ?? 0,
+    paidTotal: totals.paid ?? 0,
+    unpaidTotal: totals.unpaid ?? 0,
+  };
 }
