@@ -33,4 +33,4 @@ export {
 } from './postgres/role-logins.ts';
 export { pidAlive } from './process/pid-alive.ts';
 export { repoRoot } from './repo-root.ts';
-export { SUBGRAPHS } from './subgraphs.ts';
+export { SUBGRAPH_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';

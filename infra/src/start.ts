@@ -13,7 +13,7 @@ import { createSupervisor, onStopSignals, withTimeout } from './process/supervis
 import { repoRoot } from './repo-root.ts';
 import { seedDemoData } from './demo/demo-data.ts';
 import { DEMO_REFORM_DATE, DEMO_SPLIT_COMMUNE } from './demo/demo-units.ts';
-import { SUBGRAPHS } from './subgraphs.ts';
+import { SUBGRAPH_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';
 
 const startedAt = Date.now();
 const log = (line: string) => console.log(`[ansinh] ${line}`);
@@ -92,7 +92,7 @@ for (const subgraph of SUBGRAPHS) {
   supervisor.start({
     name: subgraph.name,
     command: process.execPath,
-    args: [join(repoRoot, 'services', subgraph.name, 'src', 'main.ts')],
+    args: [...SUBGRAPH_NODE_FLAGS, join(repoRoot, 'services', subgraph.name, 'src', 'main.ts')],
     env: {
       ...baseEnv,
       DATABASE_URL: roleLoginUrl(postgres!.url, subgraph.schema, logins[subgraph.schema]!),

@@ -35,6 +35,8 @@ describe('history through the gateway', () => {
       `select p.id from registry.persons p
         where p.residence_unit_id = ${currentUnitId("'18073'")}
           and exists (select 1 from approvals.entitlements e where e.person_id = p.id)
+          -- every entitlement of theirs from before the reform (carried by it): not one granted since
+          and not exists (select 1 from approvals.entitlements e where e.person_id = p.id and e.start_month >= '2025-07')
           and exists (select 1 from payments.payment_lines l where l.person_id = p.id)
           -- paid in cash: no payment account of theirs in their history
           and not exists (select 1 from registry.payment_accounts a where a.person_id = p.id)

@@ -9,6 +9,11 @@ import { REPORT_CONTENT_TYPES, reportFileName, writeReport } from './write-repor
 
 /** Most rows an export writes, whatever its format: past it the job fails and keeps nothing. */
 export const MAX_EXPORT_ROWS = 1_000_000;
+/**
+ * Largest export file: a file the system writes from at most MAX_EXPORT_ROWS rows (a 1,000,000-row CSV is
+ * about 145 MB), above the store's limit for uploads (FILE_MAX_MB) when that is lower.
+ */
+export const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 /** Rows between two progress reports (the jobs module writes the latest about once a second). */
 const PROGRESS_EVERY = 1_000;
 /** Rows fetched per round trip by cursorRows. */
@@ -165,6 +170,7 @@ async function writeToStore(
       fileName: options.fileName,
       contentType: REPORT_CONTENT_TYPES[payload.format],
       owner: { subject: owner.subject, unitCode: owner.unitCode, unitPath: owner.unitPath },
+      maxBytes: Math.max(files.maxFileBytes, MAX_EXPORT_BYTES),
     })
     .then(
       (file) => {
