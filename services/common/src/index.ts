@@ -221,6 +221,7 @@ export {
   MAX_EXPORT_ROWS,
   reportExportJob,
   reportExportOf,
+  exportedFile,
   type ExportedReportFile,
   type ExportTable,
   type ReportExportPayload,

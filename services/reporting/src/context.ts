@@ -1,4 +1,5 @@
 import {
+  createUnitByIdLoader,
   createUnitLoader,
   fileStoreOptionsOf,
   subgraphFileStore,
@@ -20,7 +21,15 @@ export function reportingFiles(em: BaseContext['em']): FileStore {
 }
 
 export function createReportingContext(base: BaseContext) {
-  return { ...base, files: reportingFiles(base.em), loaders: { units: createUnitLoader(base.em) } };
+  return {
+    ...base,
+    files: reportingFiles(base.em),
+    loaders: {
+      units: createUnitLoader(base.em),
+      /** Unit versions by id (federated `AdministrativeUnit`s), with their read paths. */
+      unitById: createUnitByIdLoader(base.em),
+    },
+  };
 }
 
 export type ReportingContext = ReturnType<typeof createReportingContext>;

@@ -84,12 +84,16 @@ export function createUnitLoader(em: EntityManager) {
 
 /** A unit version by its id: its code and path (what a record naming its unit shows), batched per request. */
 export function createUnitByIdLoader(em: EntityManager) {
-  return new DataLoader<string, { code: string; path: string } | undefined>(async (ids) => {
-    const rows = await em.execute<{ id: string; code: string; path: string }[]>(
-      'select id, code, path::text as path from registry.v_units where id = any(?::uuid[])',
-      [arrayLiteral(ids)],
-    );
-    const byId = new Map(rows.map((row) => [row.id, { code: row.code, path: row.path }]));
-    return ids.map((id) => byId.get(id));
-  });
+  return new DataLoader<string, { code: string; path: string; scopePaths: string[] } | undefined>(
+    async (ids) => {
+      const rows = await em.execute<{ id: string; code: string; path: string; scope_paths: string[] }[]>(
+        'select id, code, path::text as path, scope_paths::text[] as scope_paths from registry.v_units where id = any(?::uuid[])',
+        [arrayLiteral(ids)],
+      );
+      const byId = new Map(
+        rows.map((row) => [row.id, { code: row.code, path: row.path, scopePaths: row.scope_paths }]),
+      );
+      return ids.map((id) => byId.get(id));
+    },
+  );
 }

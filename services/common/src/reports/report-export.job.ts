@@ -104,7 +104,8 @@ const tooManyRows = (maxRows: number) =>
     `Danh sách xuất có hơn ${maxRows.toLocaleString('vi-VN')} dòng, quá giới hạn của một tệp: hãy thu hẹp điều kiện lọc (đơn vị, tháng, trạng thái).`,
   );
 
-function exportedFile(file: StoredFile): ExportedReportFile {
+/** What the API says of a file a subgraph wrote for a user to download (exports, disbursement files). */
+export function exportedFile(file: StoredFile): ExportedReportFile {
   return {
     id: file.id,
     fileName: file.fileName,

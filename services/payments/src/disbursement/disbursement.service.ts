@@ -4,13 +4,13 @@ import {
   badInput,
   conflict,
   displayMonth,
-  downloadPath,
+  exportedFile,
+  type ExportedReportFile,
   forbidden,
   notFound,
   todayInVietnam,
   type FileStore,
   type Session,
-  type StoredFile,
 } from '@ansinh/common';
 import {
   countExportLines,
@@ -65,30 +65,13 @@ function checkPayable(session: Session, list: ListForWork | undefined, work: str
 }
 
 export type ExportedFile = {
-  file: {
-    id: string;
-    fileName: string;
-    contentType: string;
-    bytes: number;
-    expiresAt: string;
-    url: string;
-  };
+  file: ExportedReportFile;
   listId: string;
   month: string;
   provider: string;
   lines: number;
   amount: number;
 };
-
-const fileAnswer = (file: StoredFile): ExportedFile['file'] => ({
-  id: file.id,
-  fileName: file.fileName,
-  contentType: file.contentType,
-  bytes: file.bytes,
-  // The store's pool may hand timestamps back as text (the ORM's connection parses none).
-  expiresAt: new Date(file.expiresAt).toISOString(),
-  url: downloadPath(file),
-});
 
 /**
  * Writes the disbursement file of one provider for an approved or paying list to the file store,
@@ -145,7 +128,7 @@ export async function exportDisbursementFile(
     owner: { subject: principal.subject, unitCode: principal.unitCode, unitPath: session.scopePath! },
   });
   return {
-    file: fileAnswer(file),
+    file: exportedFile(file),
     listId: list.id,
     month: list.month,
     provider,

@@ -1,5 +1,4 @@
-import { arrayLiteral, inRequestTransaction, monthArgument, type ScopedUnit } from '@ansinh/common';
-import DataLoader from 'dataloader';
+import { inRequestTransaction, monthArgument, type ScopedUnit } from '@ansinh/common';
 import type { ReportingContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { statisticsRefreshed } from '../statistics/stats.resolvers.ts';
@@ -8,33 +7,11 @@ import { unitFigures } from './unit-summary.repository.ts';
 
 export const REPORTING_SCHEMA = 'reporting';
 
-type UnitVersion = Pick<ScopedUnit, 'id' | 'code' | 'path' | 'scopePaths'>;
-
-/** Per request: unit versions by id, with their read paths. */
-const unitLoaders = new WeakMap<object, DataLoader<string, UnitVersion | undefined>>();
-
-function unitVersions(context: ReportingContext): DataLoader<string, UnitVersion | undefined> {
-  let loader = unitLoaders.get(context);
-  if (!loader) {
-    loader = new DataLoader(async (ids: readonly string[]) => {
-      const rows = await context.em.execute<
-        { id: string; code: string; path: string; scope_paths: string[] }[]
-      >(
-        'select id, code, path::text as path, scope_paths::text[] as scope_paths from registry.v_units where id = any(?::uuid[])',
-        [arrayLiteral(ids)],
-      );
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => {
-        const row = byId.get(id);
-        return row && { id: row.id, code: row.code, path: row.path, scopePaths: row.scope_paths };
-      });
-    });
-    unitLoaders.set(context, loader);
-  }
-  return loader;
-}
-
-async function summaryOf(unit: UnitVersion, month: string, context: ReportingContext) {
+async function summaryOf(
+  unit: Pick<ScopedUnit, 'id' | 'scopePaths'>,
+  month: string,
+  context: ReportingContext,
+) {
   await statisticsRefreshed(context);
   const figures = await inRequestTransaction(context.em, (client) =>
     unitFigures(client, unit.scopePaths, month, context.session.allows('entitlement:read-confidential')),
@@ -56,9 +33,9 @@ export const unitSummaryResolvers = {
     // entity out of scope is. Roles without `report:read` get FORBIDDEN from @sensitive.
     summary: async (parent, args, context) => {
       const month = monthArgument(args.month, 'month');
-      const unit = await unitVersions(context).load(parent.id);
+      const unit = await context.loaders.unitById.load(parent.id);
       if (!unit || !context.session.covers(unit.path)) return null;
-      return summaryOf(unit, month, context);
+      return summaryOf({ id: parent.id, scopePaths: unit.scopePaths }, month, context);
     },
   },
 } satisfies Pick<Resolvers, 'Query' | 'AdministrativeUnit'>;
