@@ -10,7 +10,17 @@ export {
   type DemoCurrentCommune,
   type DemoOldCommune,
 } from './demo/demo-units.ts';
-export { DEMO_PASSWORD, DEMO_PROVINCE_SYSTEM_CLIENT, DEMO_USERS } from './keycloak/demo-users.ts';
+export {
+  DEMO_PASSWORD,
+  DEMO_PROVINCE_SYSTEM_CLIENT,
+  DEMO_SYNC_CLIENTS,
+  DEMO_SYNC_PROVINCES,
+  DEMO_USERS,
+  demoSyncClient,
+  syncClientId,
+  syncClientSecret,
+  type DemoSyncClient,
+} from './keycloak/demo-users.ts';
 export {
   clientCredentialsGrant,
   ensureKeycloak,

@@ -5,7 +5,7 @@
 // Ctrl-C stops all of it; a second Ctrl-C does not wait.
 import { join } from 'node:path';
 import { databasePasswordVariable, roleLoginUrl } from '@ansinh/common';
-import { DEMO_PASSWORD, DEMO_USERS } from './keycloak/demo-users.ts';
+import { DEMO_PASSWORD, DEMO_USERS, syncClientId, syncClientSecret } from './keycloak/demo-users.ts';
 import { ensureKeycloak, type RunningKeycloak } from './keycloak/keycloak.ts';
 import { migrateAll, roleLoginsOrExit } from './migrate.ts';
 import { ensurePostgres, type RunningPostgres } from './postgres/postgres.ts';
@@ -86,15 +86,21 @@ try {
 const baseEnv: NodeJS.ProcessEnv = { ...process.env, KEYCLOAK_URL: keycloak!.url };
 delete baseEnv.DATABASE_URL;
 for (const subgraph of SUBGRAPHS) delete baseEnv[databasePasswordVariable(subgraph.schema)];
-const subgraphUrls: Record<string, string> = {};
+const subgraphUrls: Record<string, string> = Object.fromEntries(
+  SUBGRAPHS.map((subgraph) => [
+    `${subgraph.name.toUpperCase()}_URL`,
+    `http://127.0.0.1:${subgraph.defaultPort}/graphql`,
+  ]),
+);
 for (const subgraph of SUBGRAPHS) {
-  subgraphUrls[`${subgraph.name.toUpperCase()}_URL`] = `http://127.0.0.1:${subgraph.defaultPort}/graphql`;
   supervisor.start({
     name: subgraph.name,
     command: process.execPath,
     args: [...SUBGRAPH_NODE_FLAGS, join(repoRoot, 'services', subgraph.name, 'src', 'main.ts')],
     env: {
       ...baseEnv,
+      // The sync intake (approvals) finds or registers applicants through the registry's API.
+      ...subgraphUrls,
       DATABASE_URL: roleLoginUrl(postgres!.url, subgraph.schema, logins[subgraph.schema]!),
       PORT: String(subgraph.defaultPort),
     },
@@ -120,6 +126,9 @@ Hà Tĩnh as it is today (two tiers since ${DEMO_REFORM_DATE}); the demo persons
 communes of districts 436, 437 and 440 and carried across the reform.
 Demo accounts (password for all: ${DEMO_PASSWORD}):
 ${DEMO_USERS.map((user) => `  ${user.username.padEnd(12)} ${user.unitLevel.padEnd(8)} ${user.unitCode.padEnd(6)} ${user.displayName.padEnd(20)} ${user.roles.join(', ')}\n${' '.repeat(15)}${user.shows}`).join('\n')}
+
+Provincial one-stop systems (two-way sync; client credentials, one client per province):
+  ${syncClientId('42')} / ${syncClientSecret('42')}   Hà Tĩnh (sync mode: two-way); ${syncClientId('<code>')} / ${syncClientSecret('<code>')} for the others
 
 Get a token and ask the graph:
   TOKEN=$(curl -s -d grant_type=password -d client_id=ansinh-test-login -d username=xa.18073 -d password='${DEMO_PASSWORD}' \\

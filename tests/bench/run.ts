@@ -17,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   'payment-lists': async () => (await import('./payment-lists.bench.ts')).benchPaymentLists(),
   stats: async () => (await import('./stats.bench.ts')).benchStats(),
   export: async () => (await import('./export.bench.ts')).benchExport(),
+  webhooks: async () => (await import('./webhooks.bench.ts')).benchWebhooks(),
 };
 
 const name = process.argv[2];

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Readable } from 'node:stream';
 import pg from 'pg';
 import {
   badInput,
@@ -55,7 +56,7 @@ export const lateCancelGates = new Map<string, () => void>();
 export const lateCancelJob = defineJobKind<{ fileName: string }, { fileId: string }>({
   kind: 'test-late-cancel',
   async run({ files, owner, payload, onRollback }) {
-    const stored = await files.put([Buffer.from('báo cáo')], {
+    const stored = await files.put(Readable.from([Buffer.from('báo cáo')]), {
       fileName: payload.fileName,
       contentType: 'text/plain',
       owner: { subject: owner.subject, unitCode: owner.unitCode, unitPath: owner.unitPath },

@@ -196,3 +196,15 @@ export function sensitiveOccurrences(
   }
   return found;
 }
+
+/**
+ * The subgraph that alone serves an `@inaccessible` root field (not in the public graph: the gateway
+ * refuses it, and a subgraph calls it on a caller's behalf, as the approvals intake calls the
+ * registry's `intakePersons`); undefined for a field of the public graph.
+ */
+export function internalSubgraphOf(field: Directed): string | undefined {
+  if (!(field.astNode?.directives ?? []).some((directive) => directive.name.value === 'inaccessible'))
+    return undefined;
+  const [joined] = directiveArguments(field, 'join__field');
+  return graphNames.get(String(joined?.graph));
+}

@@ -3,6 +3,7 @@ import {
   clientCredentialsGrant,
   DEMO_PASSWORD,
   DEMO_PROVINCE_SYSTEM_CLIENT,
+  demoSyncClient,
   passwordGrant,
   seedDemoData,
   SUBGRAPHS,
@@ -20,6 +21,8 @@ export type Stack = {
   database: TestDatabase;
   subgraphs: Record<string, RunningSubgraph>;
   gateway: RunningGateway;
+  /** The services' environment: what a service in a process of its own needs too. */
+  env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 };
 
@@ -33,7 +36,7 @@ export function testEnv(databaseUrl: string): NodeJS.ProcessEnv {
   );
   return {
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
     KEYCLOAK_URL: process.env.KEYCLOAK_URL,
     PORT: '0',
@@ -41,16 +44,30 @@ export function testEnv(databaseUrl: string): NodeJS.ProcessEnv {
   };
 }
 
-/** The whole graph in this process, on its own database with the demo data: four subgraphs and the gateway. */
-export async function startStack(): Promise<Stack> {
+/**
+ * The whole graph in this process, on its own database with the demo data: four subgraphs and the
+ * gateway. The registry starts first: the approvals' sync intake registers applicants through its API
+ * (REGISTRY_URL). `env` adds to the services' environment (e.g. a webhook receiver's certificate).
+ */
+export async function startStack(
+  options: { personsPerCommune?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<Stack> {
   const database = await createTestDatabase();
-  await seedDemoData(database.url, { personsPerCommune: 15 });
-  const env = testEnv(database.url);
-  const running = await Promise.all(SUBGRAPHS.map((definition) => startSubgraph(definition, env)));
+  await seedDemoData(database.url, { personsPerCommune: options.personsPerCommune ?? 15 });
+  const base = { ...testEnv(database.url), ...options.env };
+  const registry = await startSubgraph(
+    SUBGRAPHS.find((definition) => definition.name === 'registry')!,
+    base,
+  );
+  const others = SUBGRAPHS.filter((definition) => definition.name !== 'registry');
+  const env = { ...base, REGISTRY_URL: registry.url };
+  const running = [
+    registry,
+    ...(await Promise.all(others.map((definition) => startSubgraph(definition, env)))),
+  ];
   const subgraphs = Object.fromEntries(running.map((subgraph) => [subgraph.name, subgraph]));
   const gateway = await startGateway({
     ...env,
-    REGISTRY_URL: subgraphs.registry!.url,
     APPROVALS_URL: subgraphs.approvals!.url,
     PAYMENTS_URL: subgraphs.payments!.url,
     REPORTING_URL: subgraphs.reporting!.url,
@@ -59,6 +76,7 @@ export async function startStack(): Promise<Stack> {
     database,
     subgraphs,
     gateway,
+    env,
     async stop() {
       await gateway.stop();
       await Promise.all(running.map((subgraph) => subgraph.stop()));
@@ -123,15 +141,40 @@ export const currentUnitId = (parameter: string): string =>
 export const formerUnitId = (parameter: string): string =>
   `(select id from registry.administrative_units where code = ${parameter} and valid_to = '2025-06-30')`;
 
-const tokens = new Map<string, Promise<string>>();
+/** Tokens of the realm live 5 minutes; a cached one is renewed a minute before, so long suites never present an expired one. */
+const TOKEN_REUSE_MS = 240_000;
+const tokens = new Map<string, { token: Promise<string>; renewAt: number }>();
+
+/**
+ * A password grant, asked again a little later when refused as "Invalid user credentials": Keycloak 26
+ * with brute-force protection refuses a login while another login of the same user is under way
+ * (keycloak#48272), which test files running side by side do. A wrong password fails after 8 tries.
+ */
+async function loginRetried(username: string): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await passwordGrant({
+        keycloakUrl: process.env.KEYCLOAK_URL!,
+        username,
+        password: DEMO_PASSWORD,
+      });
+    } catch (error) {
+      if (attempt >= 8 || !/Invalid user credentials/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
 
 /** An access token of a demo user, from the real Keycloak (password grant on the test client). */
 export function tokenFor(username: string): Promise<string> {
-  let token = tokens.get(username);
-  if (!token) {
-    token = passwordGrant({ keycloakUrl: process.env.KEYCLOAK_URL!, username, password: DEMO_PASSWORD });
-    tokens.set(username, token);
-  }
+  const cached = tokens.get(username);
+  if (cached && Date.now() < cached.renewAt) return cached.token;
+  const token = loginRetried(username);
+  tokens.set(username, { token, renewAt: Date.now() + TOKEN_REUSE_MS });
+  // A failed login is not kept: the next call asks again.
+  token.catch(() => {
+    if (tokens.get(username)?.token === token) tokens.delete(username);
+  });
   return token;
 }
 
@@ -141,6 +184,20 @@ export function provinceSystemToken(): Promise<string> {
     keycloakUrl: process.env.KEYCLOAK_URL!,
     clientId: DEMO_PROVINCE_SYSTEM_CLIENT.clientId,
     clientSecret: DEMO_PROVINCE_SYSTEM_CLIENT.clientSecret,
+  });
+}
+
+/**
+ * An access token of a province's sync client `ansinh-sync-<code>` (client credentials on the real
+ * Keycloak): `unit_code` the province, role integration, `azp` the client id. Throws for a code that
+ * is not one of the 34 provinces since 1 July 2025.
+ */
+export async function syncClientToken(provinceCode: string): Promise<string> {
+  const client = demoSyncClient(provinceCode);
+  return clientCredentialsGrant({
+    keycloakUrl: process.env.KEYCLOAK_URL!,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
   });
 }
 

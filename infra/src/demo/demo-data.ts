@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { addMonths, currentMonth } from '@ansinh/common';
-import { seedDemoApplications, seedDemoResolution42 } from '@ansinh/approvals';
+import { seedDemoApplications, seedDemoResolution42, seedDemoSyncModes } from '@ansinh/approvals';
 import { carryAcrossReform, foldText, formatImportReport, loadNationalUnits } from '@ansinh/registry';
 import pg from 'pg';
 import { seedDemoLedger, type DemoLedger } from './demo-ledger.ts';
@@ -278,6 +278,8 @@ export async function seedDemoData(
       ? await seedDemoApplications(client, options.now ? { now: options.now } : {})
       : 0;
     const resolution42 = afterReform ? await seedDemoResolution42(client) : undefined;
+    // Hà Tĩnh syncs both ways with its one-stop system; a few provinces one way or not at all.
+    await seedDemoSyncModes(client);
     const payments = await countPayments(client);
     await client.query('commit');
     return {

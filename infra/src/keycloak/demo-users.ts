@@ -2,12 +2,13 @@
  * Demo accounts of the dev realm (infra/keycloak/realm-ansinh.json); realm.test.ts keeps the two in
  * step. Each account acts for one administrative unit of Hà Tĩnh as it stands today (two tiers since
  * 1 July 2025: the province and its communes), plus one former district that only reads its own
- * pre-reform records (see ../demo/demo-units.ts for the old communes behind each current one).
- * Local demo only: the password is public.
+ * pre-reform records (see ../demo/demo-units.ts for the old communes behind each current one), and
+ * the ministry, which acts for no unit. Local demo only: the password and the secrets are public.
  */
 export const DEMO_PASSWORD = 'Ansinh@2026';
 
-export type DemoUnitLevel = 'province' | 'district' | 'commune';
+/** `national`: the ministry (Bộ Y tế), unit code `00`, which holds no administrative unit. */
+export type DemoUnitLevel = 'province' | 'district' | 'commune' | 'national';
 
 export type DemoUser = {
   username: string;
@@ -113,6 +114,16 @@ export const DEMO_USERS: readonly DemoUser[] = [
     displayName: 'Phê duyệt Thành Sen',
     shows: 'approves (locks) Thành Sen payment lists; pays nothing',
   },
+  // The ministry checks every province's sync with its one-stop system; it reads no unit's records.
+  {
+    username: 'boyte',
+    unitCode: '00',
+    unitLevel: 'national',
+    roles: ['ministry'],
+    // Keycloak's person-name check refuses brackets in first and last names: a dash instead.
+    displayName: 'Bộ Y tế – Cục Bảo trợ xã hội',
+    shows: "every province's sync mode and connection status; no unit's records",
+  },
 ];
 
 /** Confidential client of the provincial one-stop system (client credentials); dev realm secret. */
@@ -123,3 +134,79 @@ export const DEMO_PROVINCE_SYSTEM_CLIENT = {
   unitLevel: 'province',
   roles: ['integration'],
 } as const;
+
+/**
+ * The 34 provinces in force since 1 July 2025 (services/registry/data/admin-units/units-from-2025-07-01.csv;
+ * realm.test.ts checks them against it): each has a sync client in the dev realm.
+ */
+export const DEMO_SYNC_PROVINCES = [
+  { code: '01', fullName: 'Thành phố Hà Nội' },
+  { code: '04', fullName: 'Tỉnh Cao Bằng' },
+  { code: '08', fullName: 'Tỉnh Tuyên Quang' },
+  { code: '11', fullName: 'Tỉnh Điện Biên' },
+  { code: '12', fullName: 'Tỉnh Lai Châu' },
+  { code: '14', fullName: 'Tỉnh Sơn La' },
+  { code: '15', fullName: 'Tỉnh Lào Cai' },
+  { code: '19', fullName: 'Tỉnh Thái Nguyên' },
+  { code: '20', fullName: 'Tỉnh Lạng Sơn' },
+  { code: '22', fullName: 'Tỉnh Quảng Ninh' },
+  { code: '24', fullName: 'Tỉnh Bắc Ninh' },
+  { code: '25', fullName: 'Tỉnh Phú Thọ' },
+  { code: '31', fullName: 'Thành phố Hải Phòng' },
+  { code: '33', fullName: 'Tỉnh Hưng Yên' },
+  { code: '37', fullName: 'Tỉnh Ninh Bình' },
+  { code: '38', fullName: 'Tỉnh Thanh Hóa' },
+  { code: '40', fullName: 'Tỉnh Nghệ An' },
+  { code: '42', fullName: 'Tỉnh Hà Tĩnh' },
+  { code: '44', fullName: 'Tỉnh Quảng Trị' },
+  { code: '46', fullName: 'Thành phố Huế' },
+  { code: '48', fullName: 'Thành phố Đà Nẵng' },
+  { code: '51', fullName: 'Tỉnh Quảng Ngãi' },
+  { code: '52', fullName: 'Tỉnh Gia Lai' },
+  { code: '56', fullName: 'Tỉnh Khánh Hòa' },
+  { code: '66', fullName: 'Tỉnh Đắk Lắk' },
+  { code: '68', fullName: 'Tỉnh Lâm Đồng' },
+  { code: '75', fullName: 'Tỉnh Đồng Nai' },
+  { code: '79', fullName: 'Thành phố Hồ Chí Minh' },
+  { code: '80', fullName: 'Tỉnh Tây Ninh' },
+  { code: '82', fullName: 'Tỉnh Đồng Tháp' },
+  { code: '86', fullName: 'Tỉnh Vĩnh Long' },
+  { code: '91', fullName: 'Tỉnh An Giang' },
+  { code: '92', fullName: 'Thành phố Cần Thơ' },
+  { code: '96', fullName: 'Tỉnh Cà Mau' },
+] as const;
+
+/** A province's sync client in the dev realm: its one-stop system's service account (client credentials). */
+export type DemoSyncClient = {
+  provinceCode: string;
+  provinceName: string;
+  clientId: string;
+  clientSecret: string;
+  unitCode: string;
+  unitLevel: 'province';
+  roles: readonly ['integration'];
+};
+
+/** The client id of a province's sync client: `ansinh-sync-<code>` (also the `source` of its dossiers). */
+export const syncClientId = (provinceCode: string): string => `ansinh-sync-${provinceCode}`;
+
+/** Its dev realm secret (public, local demo only; a real realm generates one). */
+export const syncClientSecret = (provinceCode: string): string => `ansinh-sync-${provinceCode}-dev-secret`;
+
+export const DEMO_SYNC_CLIENTS: readonly DemoSyncClient[] = DEMO_SYNC_PROVINCES.map((province) => ({
+  provinceCode: province.code,
+  provinceName: province.fullName,
+  clientId: syncClientId(province.code),
+  clientSecret: syncClientSecret(province.code),
+  unitCode: province.code,
+  unitLevel: 'province',
+  roles: ['integration'],
+}));
+
+/** The sync client of a province by its code; throws for a code that is no province of today. */
+export function demoSyncClient(provinceCode: string): DemoSyncClient {
+  const found = DEMO_SYNC_CLIENTS.find((client) => client.provinceCode === provinceCode);
+  if (!found)
+    throw new Error(`no sync client for "${provinceCode}": not one of the 34 provinces since 1 July 2025`);
+  return found;
+}

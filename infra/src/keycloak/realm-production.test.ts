@@ -54,6 +54,8 @@ const demo = readRealm('realm-ansinh.json');
 const production = readRealm('realm-ansinh.production.json');
 
 const TEST_CLIENTS = ['ansinh-test-login', 'ansinh-test-short-lived'];
+/** The demo's sync clients, one per province with a public secret: a real realm adds its own (README). */
+const isDemoSyncClient = (clientId: string) => /^ansinh-sync-\d{2}$/.test(clientId);
 const sorted = (values: readonly string[]): string[] => [...values].sort();
 const clientIds = (realm: Realm): string[] => sorted(realm.clients.map((client) => client.clientId));
 const client = (realm: Realm, clientId: string): Client => {
@@ -73,13 +75,14 @@ function keysOf(value: unknown, path = '$'): { path: string; key: string; value:
 }
 
 describe('realm-ansinh.production.json (the production realm template)', () => {
-  it('is the realm ansinh with exactly the demo realm clients, minus the test clients', () => {
+  it("is the realm ansinh with exactly the demo realm clients, minus the test clients and the demo's sync clients", () => {
     expect(production.realm).toBe(REALM);
     expect(production.realm).toBe(demo.realm);
     expect(clientIds(production)).toEqual(
-      clientIds(demo).filter((clientId) => !TEST_CLIENTS.includes(clientId)),
+      clientIds(demo).filter((clientId) => !TEST_CLIENTS.includes(clientId) && !isDemoSyncClient(clientId)),
     );
     for (const clientId of TEST_CLIENTS) expect(clientIds(demo)).toContain(clientId);
+    expect(clientIds(demo).filter(isDemoSyncClient)).toHaveLength(34);
     expect(clientIds(production)).toEqual(expect.arrayContaining(['admin-cli', 'ansinh-province-system']));
   });
 
@@ -102,7 +105,7 @@ describe('realm-ansinh.production.json (the production realm template)', () => {
     const text = JSON.stringify(production);
     expect(text).not.toContain('Ansinh@2026');
     expect(text).not.toContain('dev-secret');
-    expect(text).not.toMatch(/ansinh-test-|tinh\.42|xa\.18073|huyen\.436|Hà Tĩnh/);
+    expect(text).not.toMatch(/ansinh-test-|ansinh-sync-|tinh\.42|xa\.18073|huyen\.436|boyte|Hà Tĩnh/);
   });
 
   it('turns the password grant off on every client, admin-cli included, explicitly', () => {
@@ -458,5 +461,99 @@ describe('realm-ansinh.production.json imported into the real Keycloak', () => {
     expect(claims.unit_code).toBe('42');
     expect(claims.unit_level).toBe('province');
     expect(claims.realm_access?.roles).toEqual(expect.arrayContaining(['integration']));
+  });
+
+  it("adds a province's sync client as the README says: a copy of the province system, its unit, the integration role and a fresh secret", async () => {
+    // 1. A copy of ansinh-province-system (console: Action → Export, then Import client) under the new id.
+    const {
+      id: _id,
+      secret: _secret,
+      ...original
+    } = await adminJson<Client & { id: string }>(
+      `/${realmName}/clients/${await clientUuid('ansinh-province-system')}`,
+    );
+    const created = await admin('POST', `/${realmName}/clients`, {
+      ...original,
+      clientId: 'ansinh-sync-01',
+      name: 'One-stop system of Thành phố Hà Nội (sync)',
+      secret: 'copied-secret-of-another-client',
+    });
+    expect(created.status).toBe(201);
+    const uuid = await clientUuid('ansinh-sync-01');
+    // A copy keeps the scopes and flows; the role of the service account does not travel with it.
+    const copy = await adminJson<Client>(`/${realmName}/clients/${uuid}`);
+    expect(copy).toMatchObject({
+      publicClient: false,
+      serviceAccountsEnabled: true,
+      standardFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+    });
+    expect(copy.defaultClientScopes).toEqual(expect.arrayContaining(['ansinh-graph']));
+    const account = await adminJson<{ id: string } & Record<string, unknown>>(
+      `/${realmName}/clients/${uuid}/service-account-user`,
+    );
+    const before = await adminJson<{ name: string }[]>(
+      `/${realmName}/users/${account.id}/role-mappings/realm`,
+    );
+    expect(before.map((role) => role.name)).not.toContain('integration');
+
+    // 2. Service account roles: integration. 3. Its user: unit_code and unit_level province.
+    const integration = await adminJson<{ id: string; name: string }>(`/${realmName}/roles/integration`);
+    const assigned = await admin('POST', `/${realmName}/users/${account.id}/role-mappings/realm`, [
+      integration,
+    ]);
+    expect(assigned.status).toBe(204);
+    const updated = await admin('PUT', `/${realmName}/users/${account.id}`, {
+      ...account,
+      attributes: { unit_code: ['01'], unit_level: ['province'] },
+    });
+    expect(updated.status).toBe(204);
+
+    // 4. Credentials → Regenerate: the copied secret stops working, the generated one is handed over.
+    const regenerated = await admin('POST', `/${realmName}/clients/${uuid}/client-secret`);
+    expect(regenerated.status).toBe(200);
+    const secret = ((await regenerated.json()) as { value: string }).value;
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    const copied = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: 'ansinh-sync-01',
+      client_secret: 'copied-secret-of-another-client',
+    });
+    expect(copied.status).toBe(401);
+    const granted = await tokenRequest({
+      grant_type: 'client_credentials',
+      client_id: 'ansinh-sync-01',
+      client_secret: secret,
+    });
+    expect(granted.status).toBe(200);
+    const claims = JSON.parse(
+      Buffer.from(String(granted.body['access_token']).split('.')[1] ?? '', 'base64url').toString('utf8'),
+    ) as {
+      azp?: string;
+      aud: string | string[];
+      unit_code?: string;
+      unit_level?: string;
+      realm_access?: { roles?: string[] };
+    };
+    expect(claims).toMatchObject({ azp: 'ansinh-sync-01', unit_code: '01', unit_level: 'province' });
+    expect([claims.aud].flat()).toContain('ansinh-graph');
+    expect(claims.realm_access?.roles).toEqual(expect.arrayContaining(['integration']));
+  });
+
+  it('holds the ministry: role ministry, and a user profile that takes unit_level national but no made-up level', async () => {
+    const ministry = await adminJson<{ name: string }>(`/${realmName}/roles/ministry`);
+    expect(ministry.name).toBe('ministry');
+    const user = (username: string, level: string) =>
+      admin('POST', `/${realmName}/users`, {
+        username,
+        enabled: true,
+        email: `${username}@ansinh.invalid`,
+        firstName: 'Bộ Y tế',
+        lastName: 'Cục Bảo trợ xã hội',
+        attributes: { unit_code: ['00'], unit_level: [level] },
+      });
+    expect((await user('bo-y-te.kiem-tra', 'national')).status).toBe(201);
+    const refused = await user('bo-y-te.sai-cap', 'country');
+    expect(refused.status).toBe(400);
   });
 });

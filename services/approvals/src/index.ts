@@ -17,6 +17,8 @@ import { decisionResolvers } from './decisions/decision.resolvers.ts';
 import { Category, CategoryBand, ExclusivityException, Program } from './programs/program.entity.ts';
 import { programResolvers } from './programs/program.resolvers.ts';
 import { resolution42Module } from './resolution-42/resolution-42.module.ts';
+import { outboundModule } from './sync/outbound/outbound.module.ts';
+import { intakeModule } from './sync/intake/intake.module.ts';
 
 export const approvalsTypeDefs = loadTypeDefs(import.meta.url);
 
@@ -35,6 +37,8 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
       decisionResolvers,
       applicationsModule.resolvers,
       resolution42Module.resolvers,
+      intakeModule.resolvers,
+      outboundModule.resolvers,
       // `job`, `jobs`, `cancelJob` and the `Job` entity (services/common), with this subgraph's results.
       jobResolvers,
     ),
@@ -55,6 +59,8 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
   // Files are uploaded here only to be imported (Resolution 42 lists).
   routes: (contextOf) => fileRoutes(contextOf, { uploadAction: 'application:write' }),
   jobs: (orm) => ({ kinds: resolution42Module.kinds, files: approvalsFiles(orm.em) }),
+  // The sync's relay and webhook deliverer run beside the requests (SYNC_WORKERS=off: elsewhere).
+  background: outboundModule.background,
 };
 
 export { Entitlement, StandardLevel };
@@ -68,3 +74,13 @@ export {
 export { grantEntitlement, type NewGrant } from './decisions/decision.service.ts';
 export { seedDemoApplications } from './applications/applications.module.ts';
 export { seedDemoResolution42 } from './resolution-42/resolution-42.module.ts';
+export {
+  DEMO_SYNC_MODES,
+  feedCarries,
+  intakeAccepts,
+  seedDemoSyncModes,
+  startSyncWorkers,
+  syncModeOf,
+  type SyncMode,
+  type SyncWorkers,
+} from './sync/outbound/outbound.module.ts';

@@ -41,6 +41,7 @@ export {
 export { arrayLiteral } from './db/array-literal.ts';
 export { inRequestTransaction } from './db/request-transaction.ts';
 export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
+export { releaseDeadClients } from './db/release-dead-clients.ts';
 export {
   AppError,
   badInput,
@@ -84,6 +85,7 @@ export {
   subgraphEnvSchema,
   type BaseContext,
   type RunningSubgraph,
+  type SubgraphBackground,
   type SubgraphDefinition,
 } from './server/subgraph.ts';
 export {
@@ -234,3 +236,11 @@ export {
   reportFileName,
   writeReport,
 } from './reports/write-report.ts';
+export {
+  DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+  signWebhook,
+  verifyWebhook,
+  WEBHOOK_HEADERS,
+  type WebhookHeaders,
+  type WebhookVerification,
+} from './webhooks/webhook-signature.ts';

@@ -4,6 +4,7 @@ import { createRegistryContext, type RegistryContext } from './context.ts';
 import { Person } from './persons/person.entity.ts';
 import { personResolvers } from './persons/person.resolvers.ts';
 import { personExportResolvers } from './persons/person-export.resolvers.ts';
+import { personIntakeResolvers } from './persons/person-intake.resolvers.ts';
 import { AdministrativeUnit } from './units/administrative-unit.entity.ts';
 import { Household } from './households/household.entity.ts';
 import { PaymentAccount } from './accounts/payment-account.entity.ts';
@@ -41,6 +42,7 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
     Mutation: {
       ...personResolvers.Mutation,
       ...personExportResolvers.Mutation,
+      ...personIntakeResolvers.Mutation,
       ...householdResolvers.Mutation,
       ...paymentAccountResolvers.Mutation,
       ...duplicateWarningResolvers.Mutation,

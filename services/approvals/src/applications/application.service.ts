@@ -83,6 +83,23 @@ export async function fileApplication(
   input: FileApplicationInput,
   now = new Date(),
 ): Promise<Application> {
+  return (await fileDossier(em, session, input, now)).application;
+}
+
+/** Work a caller adds to the transaction that writes a dossier (the sync intake records what it received). */
+export type InTransaction = (tx: EntityManager, applicationId: string) => Promise<void>;
+
+/**
+ * fileApplication, telling whether the dossier was filed now (`created`) or is the one filed before
+ * under the system's code; `inTransaction` runs in the filing's transaction, only when it files.
+ */
+export async function fileDossier(
+  em: EntityManager,
+  session: Session,
+  input: FileApplicationInput,
+  now = new Date(),
+  inTransaction?: InTransaction,
+): Promise<{ application: Application; created: boolean }> {
   const principal = session.requirePrincipal();
   const external = input.externalDossierCode != null;
   if (external && !principal.roles.includes('integration')) {
@@ -105,7 +122,7 @@ export async function fileApplication(
 
   if (code !== null) {
     const existing = await findByExternalCode(em, sourceSystem!, code);
-    if (existing) return sameDossier(existing, personId, categoryId);
+    if (existing) return { application: sameDossier(existing, personId, categoryId), created: false };
   }
 
   const person = await findPersonInScope(em, personId);
@@ -182,19 +199,20 @@ export async function fileApplication(
         updatedAt: at,
       });
       await recordEvent(tx, session, id, transition, at);
+      await inTransaction?.(tx, id);
     });
   } catch (error) {
     // The same code filed at the same moment by a retry of the system: answer the dossier it made.
     if (code !== null && error instanceof UniqueConstraintViolationException) {
       const existing = await findByExternalCode(em.fork(), sourceSystem!, code);
-      if (existing) return sameDossier(existing, personId, categoryId);
+      if (existing) return { application: sameDossier(existing, personId, categoryId), created: false };
       throw new AppError('CONFLICT', 'Mã hồ sơ này đã được dùng cho một hồ sơ khác.', {
         field: 'externalDossierCode',
       });
     }
     throw error;
   }
-  return (await em.fork().findOne(Application, { id }))!;
+  return { application: (await em.fork().findOne(Application, { id }))!, created: true };
 }
 
 /** A code filed again: the same dossier (idempotent), or a CONFLICT when it names another. */
@@ -413,6 +431,7 @@ export async function resubmitApplication(
   id: string,
   documents: readonly DocumentInput[],
   now = new Date(),
+  inTransaction?: InTransaction,
 ): Promise<Application> {
   const principal = session.requirePrincipal();
   const today = todayInVietnam(now);
@@ -432,8 +451,9 @@ export async function resubmitApplication(
   const checked = checkDocuments(documents, today);
   const transition = resubmitTransition(facts, workflow, today, await loadHolidays(em, today));
   if (!session.coversForWrite(unit.path)) throw forbidden('Hồ sơ này không thuộc đơn vị của bạn.');
-  await em.transactional((tx) =>
-    applyTransition(tx, session, application, transition, { documents: checked }),
-  );
+  await em.transactional(async (tx) => {
+    await applyTransition(tx, session, application, transition, { documents: checked });
+    await inTransaction?.(tx, application.id);
+  });
   return reload(em, application.id);
 }

@@ -42,6 +42,19 @@ export const PERMISSIONS = {
    * The file holds only what its owner may read (identity and contact columns follow their own actions).
    */
   'report:export': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'admin'],
+  /**
+   * Two-way sync with the province's one-stop system (issue 14). Submitting dossiers (and their
+   * completions) through the API: only the province's integration clients (Keycloak service accounts).
+   */
+  'intake:write': ['integration'],
+  /** The province's change feed, its webhooks and dead letters, and its connection status. */
+  'sync:read': ['integration', 'admin'],
+  /** Registering a webhook, rotating its secret, replaying dead letters: the client for itself, the admin for any client of the province. */
+  'webhook:write': ['integration', 'admin'],
+  /** A province's sync mode (two-way, one way in or out, not connected): its administrator. */
+  'sync-mode:write': ['admin'],
+  /** Every province's connection status: the ministry (Bộ Y tế), which keeps the national table. */
+  'national-sync:read': ['ministry'],
   /** Following and cancelling one's own background jobs (imports, exports): only their owner sees them. */
   'job:read': ['officer', 'approver', 'payer', 'analyst', 'auditor', 'integration', 'admin'],
 } as const satisfies Record<string, readonly string[]>;

@@ -22,8 +22,18 @@ export type UnitScope = {
 };
 
 /**
+ * Actions on no unit's records, granted by role alone: the ministry's national view (every
+ * province's sync status). Any other action needs a unit scope (`assert`).
+ */
+export type UnscopedAction = Extract<Action, 'national-sync:read'>;
+
+const NATIONAL_HAS_NO_UNIT =
+  'Tài khoản cấp toàn quốc (Bộ Y tế) không gắn với đơn vị hành chính nào nên không xem hay thay đổi được hồ sơ, đối tượng hay dữ liệu của đơn vị; chỉ dùng được các chức năng theo dõi toàn quốc.';
+
+/**
  * The caller of one request: who they are and the subtree of administrative units they may see
- * and change. Anonymous sessions see only the public part of the graph.
+ * and change. Anonymous sessions see only the public part of the graph; a national account (the
+ * ministry) is authenticated but has no unit scope at all.
  */
 export class Session {
   readonly principal: Principal | undefined;
@@ -54,8 +64,12 @@ export class Session {
     return new Session(undefined, undefined);
   }
 
-  /** A session of `principal` acting for `scope` (a path alone: a unit in force that reads only its own subtree). */
+  /**
+   * A session of `principal` acting for `scope` (a path alone: a unit in force that reads only its
+   * own subtree). A national principal never gets a scope, whatever unit its code might name.
+   */
   static of(principal: Principal, scope: UnitScope | string | undefined): Session {
+    if (principal.unitLevel === 'national') return new Session(principal, undefined);
     if (typeof scope !== 'string') return new Session(principal, scope);
     return new Session(principal, {
       unitId: '',
@@ -71,6 +85,11 @@ export class Session {
     return this.principal !== undefined;
   }
 
+  /** Whether the caller is a national account (the ministry): no unit, no unit's records. */
+  get isNational(): boolean {
+    return this.principal?.unitLevel === 'national';
+  }
+
   requirePrincipal(): Principal {
     if (!this.principal) throw unauthenticated();
     return this.principal;
@@ -82,6 +101,8 @@ export class Session {
    */
   assert(action: Action): string {
     const principal = this.requirePrincipal();
+    // Whatever its roles, a national account acts for no unit: every scoped action is refused.
+    if (principal.unitLevel === 'national') throw forbidden(NATIONAL_HAS_NO_UNIT);
     if (!rolesAllow(principal.roles, action)) {
       throw forbidden('Tài khoản của bạn không có quyền thực hiện thao tác này.');
     }
@@ -96,6 +117,18 @@ export class Session {
       );
     }
     return this.scope.path;
+  }
+
+  /**
+   * Throws unless a role of the user grants `action`, an action on no unit's records (the
+   * ministry's national view); no scope is needed or given. Returns the caller.
+   */
+  assertUnscoped(action: UnscopedAction): Principal {
+    const principal = this.requirePrincipal();
+    if (!rolesAllow(principal.roles, action)) {
+      throw forbidden('Chỉ Bộ Y tế (tài khoản cấp toàn quốc) dùng được chức năng theo dõi toàn quốc này.');
+    }
+    return principal;
   }
 
   /** Whether a role of the logged-in user grants `action` (no scope check: for fields of records already in scope). */

@@ -72,4 +72,59 @@ describe('principalFromClaims', () => {
   it('refuses a token without a unit', () => {
     expect(() => principalFromClaims({ sub: 'someone' })).toThrow(/unit_code/);
   });
+
+  it('accepts the national level of the ministry (unit 00), and no level it does not know', () => {
+    expect(
+      principalFromClaims({
+        sub: 'm',
+        preferred_username: 'boyte',
+        unit_code: '00',
+        unit_level: 'national',
+        realm_access: { roles: ['ministry'] },
+      }),
+    ).toMatchObject({ unitCode: '00', unitLevel: 'national', roles: ['ministry'] });
+    for (const level of ['country', 'ministry', 'National', ''])
+      expect(() => principalFromClaims({ sub: 'm', unit_code: '00', unit_level: level })).toThrow(
+        expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+      );
+  });
+});
+
+describe('real tokens of the demo realm', () => {
+  async function token(form: Record<string, string>): Promise<string> {
+    const response = await fetch(`${issuer}/protocol/openid-connect/token`, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+    });
+    const body = (await response.json()) as { access_token?: string; error_description?: string };
+    if (!body.access_token) throw new Error(`no token: ${body.error_description}`);
+    return body.access_token;
+  }
+
+  it("verifies the ministry's token: national, unit 00, role ministry", async () => {
+    const verifier = new TokenVerifier({ issuer, audience });
+    const principal = await verifier.verify(
+      await token({
+        grant_type: 'password',
+        client_id: 'ansinh-test-login',
+        username: 'boyte',
+        password: 'Ansinh@2026',
+      }),
+    );
+    expect(principal).toMatchObject({ username: 'boyte', unitCode: '00', unitLevel: 'national' });
+    expect(principal.roles).toContain('ministry');
+  });
+
+  it("verifies a province sync client's token: its province, role integration, the client id as azp", async () => {
+    const verifier = new TokenVerifier({ issuer, audience });
+    const principal = await verifier.verify(
+      await token({
+        grant_type: 'client_credentials',
+        client_id: 'ansinh-sync-01',
+        client_secret: 'ansinh-sync-01-dev-secret',
+      }),
+    );
+    expect(principal).toMatchObject({ unitCode: '01', unitLevel: 'province', clientId: 'ansinh-sync-01' });
+    expect(principal.roles).toContain('integration');
+  });
 });

@@ -1,15 +1,22 @@
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { AppError } from '../errors/app-error.ts';
 
-export const UNIT_LEVELS = ['province', 'district', 'commune'] as const;
-export type UnitLevel = (typeof UNIT_LEVELS)[number];
+/**
+ * The `unit_level` claims accepted. `national` is the ministry's (Bộ Y tế, unit code `00`): it holds
+ * no administrative unit, so its sessions have no unit scope and read no unit's records.
+ */
+export const UNIT_LEVELS = ['province', 'district', 'commune', 'national'] as const;
+/** The level a caller acts at (the token's `unit_level`). */
+export type PrincipalLevel = (typeof UNIT_LEVELS)[number];
+/** The level of an administrative unit: every caller's level but `national`, which names no unit. */
+export type UnitLevel = Exclude<PrincipalLevel, 'national'>;
 
 /** Who is calling, as the verified access token says. */
 export type Principal = {
   subject: string;
   username: string;
   unitCode: string;
-  unitLevel: UnitLevel;
+  unitLevel: PrincipalLevel;
   roles: readonly string[];
   /** The OAuth client the token was issued to (a provincial system for service accounts). */
   clientId: string | undefined;
@@ -26,7 +33,7 @@ type AnsinhClaims = JWTPayload & {
 export function principalFromClaims(claims: AnsinhClaims): Principal {
   const unitCode = claims.unit_code;
   const unitLevel = claims.unit_level;
-  if (!claims.sub || !unitCode || !UNIT_LEVELS.includes(unitLevel as UnitLevel)) {
+  if (!claims.sub || !unitCode || !UNIT_LEVELS.includes(unitLevel as PrincipalLevel)) {
     throw new AppError(
       'UNAUTHENTICATED',
       'Tài khoản chưa được gắn với đơn vị hành chính (thiếu unit_code/unit_level). Liên hệ quản trị viên.',
@@ -36,7 +43,7 @@ export function principalFromClaims(claims: AnsinhClaims): Principal {
     subject: claims.sub,
     username: claims.preferred_username ?? claims.sub,
     unitCode,
-    unitLevel: unitLevel as UnitLevel,
+    unitLevel: unitLevel as PrincipalLevel,
     roles: claims.realm_access?.roles ?? [],
     clientId: claims.azp,
   };

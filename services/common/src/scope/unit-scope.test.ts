@@ -134,3 +134,24 @@ describe('unitInScope', () => {
     expect(formerDistrict.writable).toBe(false);
   });
 });
+
+describe('a national session (the ministry) and unit-code arguments', () => {
+  const ministry = Session.of(
+    { ...officer('00', 'national'), username: 'boyte', roles: ['ministry', 'officer'] },
+    undefined,
+  );
+
+  it('is refused before any unit is looked up, with or without a unit code', async () => {
+    const looked: string[] = [];
+    const watched = { load: async (code: string) => (looked.push(code), UNITS[code] ?? null) };
+    for (const code of [undefined, '42', '18073'])
+      await expect(subtreeFor(ministry, 'person:read', code, watched)).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/cấp toàn quốc/),
+      });
+    await expect(unitInScope(ministry, 'person:write', '18073', watched)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(looked).toEqual([]);
+  });
+});

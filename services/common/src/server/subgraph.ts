@@ -57,6 +57,14 @@ export type BaseContext = {
   clientAddress: string;
   /** The subgraph's background jobs, when its definition has `jobs`. */
   jobs?: Jobs | undefined;
+  /**
+   * The caller's `Authorization` header, whose token `session` was built from: for a call this
+   * subgraph makes to another on the caller's behalf (the approvals intake asks the registry), which
+   * verifies it again and applies its own scope.
+   */
+  authorization: string | undefined;
+  /** The environment the subgraph was started with (startSubgraph's `env`): its own variables, read by its config.ts. */
+  env: NodeJS.ProcessEnv;
 };
 
 export type SubgraphDefinition<TContext extends BaseContext> = {
@@ -76,7 +84,16 @@ export type SubgraphDefinition<TContext extends BaseContext> = {
   routes?(contextOf: (request: IncomingMessage) => Promise<TContext>): Record<string, Route>;
   /** Its job kinds (and the file store their handlers use): this process queues and runs them. */
   jobs?: SubgraphJobs;
+  /**
+   * Work that runs beside the requests for as long as the subgraph does (the approvals' sync relay
+   * and webhook deliverer), given the subgraph's environment: started once it serves, stopped when
+   * it stops, so an in-process stack of tests runs it too.
+   */
+  background?(orm: MikroORM, env: NodeJS.ProcessEnv, logger: Logger): Promise<SubgraphBackground>;
 };
+
+/** What a subgraph's `background` started. */
+export type SubgraphBackground = { stop(): Promise<void> };
 
 export type RunningSubgraph = {
   name: string;
@@ -243,6 +260,8 @@ export async function startSubgraph<TContext extends BaseContext>(
       requestId,
       clientAddress,
       jobs,
+      authorization: request.headers.authorization,
+      env,
     });
   };
 
@@ -265,6 +284,12 @@ export async function startSubgraph<TContext extends BaseContext>(
   );
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const { port: boundPort } = httpServer.address() as AddressInfo;
+  const background = await definition.background?.(orm, env, logger).catch(async (error: unknown) => {
+    await server.stop().catch(() => undefined);
+    await jobs?.stop().catch(() => undefined);
+    await orm.close(true).catch(() => undefined);
+    throw error;
+  });
   logger.info({ port: boundPort }, `${definition.name} subgraph ready`);
 
   return {
@@ -274,6 +299,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     orm,
     async stop() {
       await server.stop();
+      await background?.stop();
       await jobs?.stop();
       await orm.close();
     },
