@@ -24,6 +24,10 @@ export default {
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   transform: { '^.+\\.ts$': swc },
   testTimeout: 60_000,
+  // Test files run in workers that are replaced once they hold more than this after a file: under ESM
+  // every file loads its own copy of the modules, and one process running them all (jest's choice on a
+  // 2-core machine) ran out of heap after 20 minutes.
+  workerIdleMemoryLimit: '1GB',
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
   projects: [
     project('common', '<rootDir>/services/common'),

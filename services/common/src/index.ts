@@ -98,6 +98,7 @@ export {
   READABLE_UNIT_IDS,
   UNIT_IDS_UNDER,
   WRITABLE_UNIT_IDS,
+  indexScopePathsSql,
   personInScopeSql,
   personRecordPolicy,
   scopeSessionContext,

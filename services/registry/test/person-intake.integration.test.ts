@@ -200,6 +200,130 @@ describe('intakePersons', () => {
     expect(await written()).toBeGreaterThan(before);
   });
 
+  it('settles a mixed batch in order: a new CCCD sent twice, one held outside the scope, a refusal, a person the register holds', async () => {
+    const token = await syncClientToken('42');
+    const known = applicant();
+    const [registered] = (await intake(token, [known])).data!.intakePersons;
+    const fresh = applicant();
+    const outside = applicant();
+    await sql(
+      `insert into registry.persons (id, full_name, name_folded, birth_year, birth_date, gender, citizen_id, residence_unit_id, status, created_at, updated_at)
+       values ($1, 'Phạm Văn Hà Nội', registry.fold_name('Phạm Văn Hà Nội'), 1950, '1950-03-05', 'female', $2, ${currentUnitId('$3')}, 'living', now(), now())`,
+      [randomUUID(), outside.citizenId, '00004'],
+    );
+    // A person of the commune without a CCCD, whom a new applicant of the same name and birth may be.
+    const namesake = randomUUID();
+    const twin = applicant();
+    await sql(
+      `insert into registry.persons (id, full_name, name_folded, birth_year, birth_date, gender, residence_unit_id, status, created_at, updated_at)
+       values ($1, $2, registry.fold_name($2), 1950, '1950-03-05', 'female', ${currentUnitId('$3')}, 'living', now(), now())`,
+      [namesake, twin.fullName, '18073'],
+    );
+    const answer = await intake(token, [
+      // Refused at its commune: the next dossier of the same applicant registers them.
+      { ...fresh, residenceUnitCode: '00004' },
+      fresh,
+      outside,
+      applicant({ birthDate: '31/02/1950' }),
+      { ...known, fullName: known.fullName.toUpperCase() },
+      { ...fresh, birthDate: '1950-03-05', gender: 'FEMALE' },
+      { ...fresh, fullName: 'Người Khác Hẳn' },
+      twin,
+    ]);
+    expect(answer.errors).toBeUndefined();
+    const results = answer.data!.intakePersons;
+    expect(results.map((result) => result.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(results[0]!.error).toMatchObject({ code: 'FORBIDDEN' });
+    expect(results[1]).toMatchObject({ created: true, error: null });
+    expect(results[2]).toMatchObject({ personId: null, error: { code: 'CONFLICT', field: 'citizenId' } });
+    expect(results[2]!.error!.message).not.toMatch(/Phạm|Hà Nội|00004/);
+    expect(results[3]).toMatchObject({
+      personId: null,
+      error: { code: 'BAD_USER_INPUT', field: 'birthDate' },
+    });
+    expect(results[4]).toEqual({ index: 4, personId: registered!.personId, created: false, error: null });
+    // Later dossiers of the applicant registered in this batch are compared with that person.
+    expect(results[5]).toEqual({ index: 5, personId: results[1]!.personId, created: false, error: null });
+    expect(results[6]).toMatchObject({
+      personId: null,
+      error: { code: 'CONFLICT', field: 'citizenId', fields: ['fullName'] },
+    });
+    expect(results[7]).toMatchObject({ created: true, error: null });
+
+    const rows = await sql(
+      `select citizen_id, count(*)::int as persons from registry.persons
+        where citizen_id = any($1::text[]) group by citizen_id order by citizen_id`,
+      [[fresh.citizenId, outside.citizenId, twin.citizenId]],
+    );
+    expect(rows).toEqual([
+      { citizen_id: fresh.citizenId, persons: 1 },
+      { citizen_id: outside.citizenId, persons: 1 },
+      { citizen_id: twin.citizenId, persons: 1 },
+    ]);
+    const [history] = await sql(
+      `select count(*)::int as count from registry.change_history where person_id = any($1::uuid[]) and action = 'create'`,
+      [[results[1]!.personId, results[7]!.personId]],
+    );
+    expect(history!.count).toBe(2);
+    const warnings = await sql(
+      `select person_id, matched_person_id, reason from registry.duplicate_warnings where $1 in (person_id, matched_person_id)`,
+      [namesake],
+    );
+    expect(warnings).toEqual([
+      { person_id: results[7]!.personId, matched_person_id: namesake, reason: 'name_and_birth' },
+    ]);
+  });
+
+  it('takes 1,000 new applicants in one call, and finds them all when sent again', async () => {
+    const token = await syncClientToken('42');
+    const inputs = Array.from({ length: 1000 }, () => applicant());
+    let started = Date.now();
+    const first = await intake(token, inputs);
+    const registering = Date.now() - started;
+    expect(first.errors).toBeUndefined();
+    const results = first.data!.intakePersons;
+    expect(results.filter((result) => result.created && !result.error)).toHaveLength(1000);
+    const [row] = await sql(
+      `select count(*)::int as persons,
+              (select count(*)::int from registry.change_history h where h.person_id = any(array_agg(p.id)) and h.action = 'create') as created
+         from registry.persons p where p.citizen_id = any($1::text[])`,
+      [inputs.map((input) => input.citizenId)],
+    );
+    expect(row).toEqual({ persons: 1000, created: 1000 });
+
+    started = Date.now();
+    const again = await intake(token, inputs);
+    const finding = Date.now() - started;
+    expect(again.data!.intakePersons.map((result) => result.personId)).toEqual(
+      results.map((result) => result.personId),
+    );
+    expect(again.data!.intakePersons.every((result) => !result.created && !result.error)).toBe(true);
+    process.stderr.write(
+      `[person-intake] 1,000 new applicants registered in ${registering} ms, found again in ${finding} ms\n`,
+    );
+  });
+
+  it('registers each new applicant once when two calls send them at once, in any order', async () => {
+    const token = await syncClientToken('42');
+    const inputs = Array.from({ length: 200 }, () => applicant());
+    const [forward, backward] = await Promise.all([
+      intake(token, inputs),
+      intake(token, [...inputs].reverse()),
+    ]);
+    expect(forward.errors).toBeUndefined();
+    expect(backward.errors).toBeUndefined();
+    const one = forward.data!.intakePersons;
+    const other = backward.data!.intakePersons.reverse();
+    expect([...one, ...other].every((result) => result.personId && !result.error)).toBe(true);
+    expect(other.map((result) => result.personId)).toEqual(one.map((result) => result.personId));
+    expect(one.every((result, index) => result.created !== other[index]!.created)).toBe(true);
+    const [row] = await sql(
+      'select count(*)::int as count from registry.persons where citizen_id = any($1::text[])',
+      [inputs.map((input) => input.citizenId)],
+    );
+    expect(row!.count).toBe(200);
+  });
+
   it('is for integration clients only, 1 to 1,000 applicants a call', async () => {
     const before = await written();
     const officer = await intake(await tokenFor('xa.18073'), [applicant()]);

@@ -21,8 +21,53 @@ const SCOPE_UNIT_SQL = `select s.path, s.scope_paths, s.valid_to from registry.v
 /**
  * SQL subquery: the ids of the units readable in the current scope: every unit under the scope
  * unit's `scope_paths` (its own path and those of the units merged whole into it, across eras).
+ * `<@ any(...)` rather than ltree's `<@ ltree[]`, which no index serves: the policies that hold this
+ * compute it once per statement, by the path index in under a millisecond instead of a 6–11 ms scan of
+ * every unit of both eras.
  */
-export const READABLE_UNIT_IDS = `select u.id from registry.v_units u, (${SCOPE_UNIT_SQL}) s where u.path <@ s.scope_paths`;
+export const READABLE_UNIT_IDS = `select u.id from registry.v_units u, (${SCOPE_UNIT_SQL}) s where u.path <@ any(s.scope_paths)`;
+
+/**
+ * SQL (a DO block): rewrites, in one schema, the policies, views and functions that compare a unit's
+ * path with `scope_paths` by ltree's unindexed `path <@ scope_paths` into the indexed
+ * `path <@ any(scope_paths)` (see READABLE_UNIT_IDS): what the schema's migrations created before the
+ * change holds the old form. Same meaning, NULL and empty arrays included; running it twice changes
+ * nothing.
+ */
+export function indexScopePathsSql(schema: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(schema)) throw new Error(`indexScopePathsSql: not a schema name: ${schema}`);
+  return `do $upgrade$
+declare
+  pattern constant text := '(\\m[a-z_0-9]+\\.path) <@ ([a-z_0-9]+\\.scope_paths)\\M';
+  replacement constant text := '\\1 <@ ANY (\\2)';
+  item record;
+begin
+  for item in select tablename, policyname, qual, with_check from pg_policies where schemaname = '${schema}' loop
+    if item.qual ~ pattern then
+      execute format('alter policy %I on %I.%I using (%s)', item.policyname, '${schema}', item.tablename,
+                     regexp_replace(item.qual, pattern, replacement, 'g'));
+    end if;
+    if item.with_check ~ pattern then
+      execute format('alter policy %I on %I.%I with check (%s)', item.policyname, '${schema}', item.tablename,
+                     regexp_replace(item.with_check, pattern, replacement, 'g'));
+    end if;
+  end loop;
+  for item in select c.relname, pg_get_viewdef(c.oid) as definition, c.reloptions
+                from pg_class c where c.relnamespace = '${schema}'::regnamespace and c.relkind = 'v' loop
+    if item.definition ~ pattern then
+      execute format('create or replace view %I.%I%s as %s', '${schema}', item.relname,
+                     case when item.reloptions is null then ''
+                          else ' with (' || array_to_string(item.reloptions, ', ') || ')' end,
+                     rtrim(regexp_replace(item.definition, pattern, replacement, 'g'), ';'));
+    end if;
+  end loop;
+  for item in select p.oid from pg_proc p
+               where p.pronamespace = '${schema}'::regnamespace and p.prokind = 'f' and p.prosrc ~ pattern loop
+    execute regexp_replace(pg_get_functiondef(item.oid), pattern, replacement, 'g');
+  end loop;
+end
+$upgrade$;`;
+}
 
 /**
  * SQL subquery: the ids of the units writable in the current scope: units in force today under the

@@ -90,6 +90,19 @@ export async function livingCitizenIdTaken(em: EntityManager, citizenId: string)
   return row?.taken === true;
 }
 
+/** Which of these CCCDs a living person anywhere holds, in one query (`livingCitizenIdTaken` for a batch). */
+export async function livingCitizenIdsTaken(
+  em: EntityManager,
+  citizenIds: readonly string[],
+): Promise<Set<string>> {
+  if (!citizenIds.length) return new Set();
+  const rows = await em.execute<{ citizen_id: string }[]>(
+    'select registry.living_citizen_ids_taken(?::text[]) as citizen_id',
+    [arrayLiteral(citizenIds)],
+  );
+  return new Set(rows.map((row) => row.citizen_id));
+}
+
 /** Whether the person holds an entitlement active this month (approvals' published view, in the caller's scope). */
 export async function holdsActiveEntitlement(em: EntityManager, personId: string): Promise<boolean> {
   const [row] = await em.execute<{ entitled: boolean }[]>(

@@ -23,6 +23,7 @@ import {
   personInputOf,
   validateNewPerson,
   type FieldProblem,
+  type NewPerson,
   type NewPersonInput,
 } from './person.rules.ts';
 
@@ -94,10 +95,33 @@ export async function createPerson(
   const { residenceUnitCode, ...person } = validated.person;
   const commune = await writableCommune(em, session, residenceUnitCode);
   if (person.citizenId && (await livingCitizenIdTaken(em, person.citizenId))) throw citizenIdTaken();
+  const [created] = await createPersons(em, session, [{ ...person, residenceUnitId: commune.id }]);
+  return created!;
+}
+
+/** A new person through the person rules, at the commune (in force) the caller may write. */
+export type PlacedNewPerson = Omit<NewPerson, 'residenceUnitCode'> & { residenceUnitId: string };
+
+/**
+ * Registers new persons, already through the person rules and at communes the caller may write, and
+ * raises their duplicate warnings, in one transaction: all of them or, on any refusal, none. A CCCD
+ * that a living person holds (registered by another request since the caller checked it) is a
+ * CONFLICT on `citizenId`.
+ */
+export async function createPersons(
+  em: EntityManager,
+  session: Session,
+  persons: readonly PlacedNewPerson[],
+): Promise<Person[]> {
+  session.assert('person:write');
+  if (!persons.length) return [];
   return em.transactional(async (tx) => {
-    const created = tx.create(Person, { ...person, residenceUnitId: commune.id, status: 'living' });
+    const created = persons.map((person) => tx.create(Person, { ...person, status: 'living' }));
     await flushPerson(tx);
-    await raiseDuplicateWarnings(tx, [created.id]);
+    await raiseDuplicateWarnings(
+      tx,
+      created.map((person) => person.id),
+    );
     return created;
   });
 }

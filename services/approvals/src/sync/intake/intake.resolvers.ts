@@ -11,22 +11,15 @@ import type { IntakeDossierInput } from './intake-input.rule.ts';
 import { intakeCaller, submitDossiers, type IntakeOutcome } from './intake.service.ts';
 import { registryPersonsClient, type RegistryPersons } from './registry-persons.client.ts';
 
-/**
- * What the subgraph server gives a request beyond BaseContext's own fields, when it does
- * (services/common/src/server/subgraph.ts): the caller's Authorization header, which the intake
- * forwards to the registry, and the environment the subgraph was started with (an in-process stack
- * starts the registry first and passes its REGISTRY_URL).
- */
-type RequestFacts = { authorization?: string | undefined; env?: NodeJS.ProcessEnv | undefined };
-
 const configs = new WeakMap<NodeJS.ProcessEnv, ApprovalsConfig>();
 const clients = new WeakMap<ApprovalsConfig, RegistryPersons>();
 
-function registryOf(facts: RequestFacts): RegistryPersons {
-  let config = approvalsConfig;
-  if (facts.env) {
-    config = configs.get(facts.env) ?? approvalsConfigOf(facts.env);
-    configs.set(facts.env, config);
+/** The registry client of the environment the subgraph was started with (an in-process stack passes its REGISTRY_URL). */
+function registryOf(env: NodeJS.ProcessEnv): RegistryPersons {
+  let config = configs.get(env);
+  if (!config) {
+    config = env === process.env ? approvalsConfig : approvalsConfigOf(env);
+    configs.set(env, config);
   }
   let client = clients.get(config);
   if (!client) {
@@ -73,12 +66,11 @@ const resultOf = (outcome: IntakeOutcome, prefix: string) => ({
 });
 
 async function submit(context: ApprovalsContext, inputs: readonly IntakeDossierArgument[]) {
-  const facts = context as ApprovalsContext & RequestFacts;
   const caller = await intakeCaller(context.em, context.session, {
-    authorization: facts.authorization,
+    authorization: context.authorization,
     requestId: context.requestId,
   });
-  return submitDossiers(context.em, context.session, registryOf(facts), caller, inputs.map(inputOf), {
+  return submitDossiers(context.em, context.session, registryOf(context.env), caller, inputs.map(inputOf), {
     logger: context.logger.child({ module: 'sync-intake' }),
   });
 }

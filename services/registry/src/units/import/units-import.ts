@@ -216,6 +216,9 @@ export async function importUnitLists(options: {
       const { rows: refreshed } = await client.query<{ changed: number }>(REFRESH_LINEAGE);
       report.lineageUpdated = refreshed[0]!.changed;
       await client.query(dryRun ? 'rollback' : 'commit');
+      // Every scope check of row-level security plans on this table: statistics of the lists just
+      // written, not of a table the planner still takes for empty (a scan of all units per statement).
+      if (!dryRun && (writes.length || report.lineageUpdated)) await client.query(`analyze ${TABLE}`);
     }
     report.seconds = (performance.now() - started) / 1000;
     return report;
