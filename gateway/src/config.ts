@@ -1,11 +1,31 @@
 import { baseEnvSchema, httpLimitsEnv, parseEnv, port } from '@ansinh/common';
 import { defaultIntrospection, DEVELOPMENT_SUBGRAPH_SECRET } from '@ansinh/common/graphql';
 import { z } from 'zod';
+import { exactOrigin } from './cors.ts';
 
 const subgraphUrl = (defaultPort: number) => z.url().default(`http://127.0.0.1:${defaultPort}/graphql`);
 const limit = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const MIB = 1024 * 1024;
+/** A comma-separated list of page origins, each exact (cors.ts). */
+const origins = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z.string().refine((origin) => exactOrigin(origin) !== null, {
+          message: 'each must be an origin such as https://console.example.vn (no path, no wildcard)',
+        }),
+      )
+      .max(20),
+  );
 
 /**
  * The gateway's variables. Operation limits (defaults sized so that a province official's real
@@ -48,6 +68,8 @@ export const gatewayEnvSchema = baseEnvSchema
     SUBGRAPH_SECRET: z.string().min(32).optional(),
     /** Who may introspect: `all`, `signed-in` (production default) or `off`. */
     INTROSPECTION: z.enum(['all', 'signed-in', 'off']).optional(),
+    /** Origins whose browser pages may call the gateway (the admin console's, when served apart). None by default. */
+    CORS_ORIGINS: origins,
     REGISTRY_URL: subgraphUrl(4001),
     APPROVALS_URL: subgraphUrl(4002),
     PAYMENTS_URL: subgraphUrl(4003),
@@ -82,6 +104,12 @@ export const gatewayEnvSchema = baseEnvSchema
         code: 'custom',
         path: ['SUBGRAPH_SECRET'],
         message: 'is required in production (at least 32 characters, the same as the subgraphs’)',
+      });
+    if (config.CORS_ORIGINS.some((origin) => !origin.startsWith('https://')))
+      context.addIssue({
+        code: 'custom',
+        path: ['CORS_ORIGINS'],
+        message: 'must be https origins in production',
       });
     for (const name of ['REGISTRY_URL', 'APPROVALS_URL', 'PAYMENTS_URL', 'REPORTING_URL'] as const) {
       if (/\/\/(127\.|localhost|\[::1\])/.test(config[name])) {

@@ -37,6 +37,7 @@ import { CostBudgets } from './cost-budget.ts';
 import { sizeLimitedFetcher, SubgraphDataSource } from './subgraph-data-source.ts';
 import { mutationOwners, uploadService } from './file-routing.ts';
 import { DEFAULT_UPLOAD_LIMITS, MultipartError, proxyFile, readMultipartOperations } from './uploads.ts';
+import { corsHandler } from './cors.ts';
 
 export type GatewayContext = {
   requestId: string;
@@ -251,72 +252,73 @@ export async function startGatewayWith(config: GatewayConfig): Promise<RunningGa
     }
   };
 
-  httpServer.on(
-    'request',
-    graphqlRequestListener(
-      server,
-      context,
-      {
-        '/health': (_request, response) => sendJson(response, 200, { status: 'ok' }),
-        '/ready': async (_request, response) => {
-          const checks = await Promise.all([
-            verifier.reachable(),
-            ...Object.values(urls).map((url) =>
-              fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) })
-                .then((answer) => answer.ok)
-                .catch(() => false),
-            ),
-          ]);
-          const names = ['jwks', ...Object.keys(urls)];
-          sendJson(
-            response,
-            checks.every(Boolean) ? 200 : 503,
-            Object.fromEntries(names.map((name, index) => [name, checks[index]])),
-          );
-        },
-        // `/files/<service>/<id>` (downloadPath in @ansinh/common): the file routes of that subgraph.
-        '/files/*': async (request, response) => {
-          const [service, id, ...rest] = new URL(request.url ?? '/', 'http://localhost').pathname
-            .slice('/files/'.length)
-            .split('/');
-          if (!service || !id || rest.length > 0 || !Object.hasOwn(urls, service) || !UUID_FORMAT.test(id))
-            return sendJson(response, 404, { error: 'Không tìm thấy tệp.', code: 'NOT_FOUND' });
-          if (!['GET', 'HEAD', 'DELETE'].includes(request.method ?? '')) {
-            response.setHeader('allow', 'GET, HEAD, DELETE');
-            return sendJson(response, 405, {
-              error: 'Chỉ nhận GET, HEAD, DELETE.',
-              code: 'METHOD_NOT_ALLOWED',
-            });
-          }
-          try {
-            await requireSignedIn(request);
-          } catch (error) {
-            if (!(error instanceof MultipartError)) throw error;
-            return sendJson(response, error.status, { error: error.publicMessage, code: 'UNAUTHENTICATED' });
-          }
-          await proxyFile(request, response, new URL(`/files/${id}`, urls[service]), {
-            headers: forwardedHeaders(request),
-            timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
-          });
-        },
-      },
-      async (request) => {
-        await requireSignedIn(request);
-        return readMultipartOperations(
-          request,
-          (operations) => {
-            // The subgraph that runs the mutation stores its files, whichever it is.
-            const service = uploadService(operations, owners, config.MAX_QUERY_TOKENS);
-            const url = urls[service];
-            if (!url) throw new MultipartError('Không xác định được dịch vụ nhận tệp của mutation này.');
-            return { url: new URL('/files', url).toString(), headers: forwardedHeaders(request) };
-          },
-          uploadLimits,
+  const cors = corsHandler(config.CORS_ORIGINS);
+  const listener = graphqlRequestListener(
+    server,
+    context,
+    {
+      '/health': (_request, response) => sendJson(response, 200, { status: 'ok' }),
+      '/ready': async (_request, response) => {
+        const checks = await Promise.all([
+          verifier.reachable(),
+          ...Object.values(urls).map((url) =>
+            fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) })
+              .then((answer) => answer.ok)
+              .catch(() => false),
+          ),
+        ]);
+        const names = ['jwks', ...Object.keys(urls)];
+        sendJson(
+          response,
+          checks.every(Boolean) ? 200 : 503,
+          Object.fromEntries(names.map((name, index) => [name, checks[index]])),
         );
       },
-      { logger, limits: httpLimits },
-    ),
+      // `/files/<service>/<id>` (downloadPath in @ansinh/common): the file routes of that subgraph.
+      '/files/*': async (request, response) => {
+        const [service, id, ...rest] = new URL(request.url ?? '/', 'http://localhost').pathname
+          .slice('/files/'.length)
+          .split('/');
+        if (!service || !id || rest.length > 0 || !Object.hasOwn(urls, service) || !UUID_FORMAT.test(id))
+          return sendJson(response, 404, { error: 'Không tìm thấy tệp.', code: 'NOT_FOUND' });
+        if (!['GET', 'HEAD', 'DELETE'].includes(request.method ?? '')) {
+          response.setHeader('allow', 'GET, HEAD, DELETE');
+          return sendJson(response, 405, {
+            error: 'Chỉ nhận GET, HEAD, DELETE.',
+            code: 'METHOD_NOT_ALLOWED',
+          });
+        }
+        try {
+          await requireSignedIn(request);
+        } catch (error) {
+          if (!(error instanceof MultipartError)) throw error;
+          return sendJson(response, error.status, { error: error.publicMessage, code: 'UNAUTHENTICATED' });
+        }
+        await proxyFile(request, response, new URL(`/files/${id}`, urls[service]), {
+          headers: forwardedHeaders(request),
+          timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        });
+      },
+    },
+    async (request) => {
+      await requireSignedIn(request);
+      return readMultipartOperations(
+        request,
+        (operations) => {
+          // The subgraph that runs the mutation stores its files, whichever it is.
+          const service = uploadService(operations, owners, config.MAX_QUERY_TOKENS);
+          const url = urls[service];
+          if (!url) throw new MultipartError('Không xác định được dịch vụ nhận tệp của mutation này.');
+          return { url: new URL('/files', url).toString(), headers: forwardedHeaders(request) };
+        },
+        uploadLimits,
+      );
+    },
+    { logger, limits: httpLimits },
   );
+  httpServer.on('request', (request, response) => {
+    if (!cors(request, response)) void listener(request, response);
+  });
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const { port } = httpServer.address() as AddressInfo;
   logger.info({ port }, 'gateway ready');

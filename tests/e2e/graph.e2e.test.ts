@@ -29,8 +29,11 @@ async function personIdIn(communeCode: string): Promise<string> {
   return row!.id;
 }
 
+/** The admin console's origin when served on its own (infra/keycloak/realm-ansinh.json lists it too). */
+const CONSOLE_ORIGIN = 'http://localhost:4100';
+
 beforeAll(async () => {
-  stack = await startStack();
+  stack = await startStack({ env: { CORS_ORIGINS: CONSOLE_ORIGIN } });
 });
 
 afterAll(async () => {
@@ -337,3 +340,55 @@ async function forgedToken(): Promise<string> {
   ).toString('base64url');
   return `Bearer ${header}.${widened}.${Buffer.from('forged').toString('base64url')}`;
 }
+
+describe('browser pages of the console (CORS)', () => {
+  const preflight = (path: string, origin: string) =>
+    fetch(new URL(path, stack.gateway.url), {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+
+  it('lets the console’s pages ask the graph and fetch files, and no other origin', async () => {
+    for (const path of ['/graphql', '/files/registry/00000000-0000-4000-8000-000000000000']) {
+      const allowed = await preflight(path, CONSOLE_ORIGIN);
+      expect([path, allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([
+        path,
+        204,
+        CONSOLE_ORIGIN,
+      ]);
+      const other = await preflight(path, 'http://localhost:4101');
+      expect([path, other.status, other.headers.get('access-control-allow-origin')]).toEqual([
+        path,
+        403,
+        null,
+      ]);
+    }
+  });
+
+  it('makes the answers readable by the console’s pages, refusals included', async () => {
+    const token = await tokenFor('xa.18073');
+    const answer = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: {
+        origin: CONSOLE_ORIGIN,
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ query: '{ unitSummary(code: "18073") { personCount } }' }),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(CONSOLE_ORIGIN);
+    const refused = await fetch(
+      new URL('/files/registry/00000000-0000-4000-8000-000000000000', stack.gateway.url),
+      {
+        headers: { origin: CONSOLE_ORIGIN },
+      },
+    );
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(CONSOLE_ORIGIN);
+  });
+});
