@@ -98,6 +98,21 @@ const config: CodegenConfig = {
       { VND: 'number' },
     ),
     ...subgraph('reporting', 'ReportingContext', { Job: '@ansinh/common#JobRecord' }, { VND: 'number' }),
+    // The console's operations, typed from the public graph (the API schema of the supergraph): a schema
+    // change that breaks a screen fails here or in its typecheck.
+    'services/console/src/generated/': {
+      schema: 'schema/api.graphql',
+      documents: ['services/console/src/**/*.{ts,tsx}', '!services/console/src/generated/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        documentMode: 'string',
+        enumsAsTypes: true,
+        useTypeImports: true,
+        skipTypename: true,
+        scalars: { ID: 'string', VND: 'number', Upload: 'File' },
+      },
+    },
   },
 };
 

@@ -18,6 +18,9 @@ import { SUBGRAPH_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';
 const startedAt = Date.now();
 const log = (line: string) => console.log(`[ansinh] ${line}`);
 const gatewayPort = Number(process.env.PORT ?? 4000);
+// The realm lists the console's web origins on this port (infra/keycloak/realm-ansinh.json).
+const consolePort = 4100;
+const consoleOrigins = [`http://localhost:${consolePort}`, `http://127.0.0.1:${consolePort}`];
 const logins = roleLoginsOrExit('npm start', process.env);
 
 // A child that dies is restarted a few times; one that keeps dying stops everything.
@@ -111,13 +114,20 @@ supervisor.start({
   name: 'gateway',
   command: process.execPath,
   args: [join(repoRoot, 'gateway', 'src', 'main.ts')],
-  env: { ...baseEnv, ...subgraphUrls, PORT: String(gatewayPort) },
+  env: { ...baseEnv, ...subgraphUrls, PORT: String(gatewayPort), CORS_ORIGINS: consoleOrigins.join(',') },
 });
-await waitFor([`http://127.0.0.1:${gatewayPort}/ready`]);
-
 const graphUrl = `http://localhost:${gatewayPort}/graphql`;
+supervisor.start({
+  name: 'console',
+  command: process.execPath,
+  args: [join(repoRoot, 'services', 'console', 'server', 'main.ts'), '--build'],
+  env: { ...baseEnv, PORT: String(consolePort), CONSOLE_GRAPHQL_URL: graphUrl },
+});
+await waitFor([`http://127.0.0.1:${gatewayPort}/ready`, `http://127.0.0.1:${consolePort}/health`]);
+
 console.log(`
 Ansinh is running (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s).
+  Console         : ${consoleOrigins[0]}  (bảng điều khiển: log in with a demo account below)
   GraphQL gateway : ${graphUrl}
   Keycloak        : ${keycloak!.url}  (realm ansinh; admin console: ${keycloak!.url}/admin/ansinh/console/)
   PostgreSQL      : ${postgres!.url.replace(/:[^:@/]+@/, ':***@')}

@@ -53,7 +53,7 @@ const readRealm = (file: string): Realm =>
 const demo = readRealm('realm-ansinh.json');
 const production = readRealm('realm-ansinh.production.json');
 
-const TEST_CLIENTS = ['ansinh-test-login', 'ansinh-test-short-lived'];
+const TEST_CLIENTS = ['ansinh-test-console', 'ansinh-test-login', 'ansinh-test-short-lived'];
 /** The demo's sync clients, one per province with a public secret: a real realm adds its own (README). */
 const isDemoSyncClient = (clientId: string) => /^ansinh-sync-\d{2}$/.test(clientId);
 const sorted = (values: readonly string[]): string[] => [...values].sort();

@@ -169,6 +169,7 @@ describe('realm-ansinh.json', () => {
         'ansinh-admin-console',
         'ansinh-graph',
         'ansinh-province-system',
+        'ansinh-test-console',
         'ansinh-test-login',
         'ansinh-test-short-lived',
         ...DEMO_SYNC_CLIENTS.map((client) => client.clientId),

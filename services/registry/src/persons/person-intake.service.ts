@@ -88,16 +88,15 @@ export async function intakePersons(
   }
 
   const citizenIds = [...new Set(placed.map((applicant) => applicant.person.citizenId))];
+  // Taken anywhere first, then in scope: a person another request registers in the caller's scope
+  // between the two reads is found in scope, never reported as held elsewhere.
+  const taken = await livingCitizenIdsTaken(em, citizenIds);
   const inScope = new Map<string, Person>();
   if (citizenIds.length) {
     for (const person of await em.find(Person, { citizenId: { $in: citizenIds }, status: 'living' })) {
       inScope.set(person.citizenId!, person);
     }
   }
-  const taken = await livingCitizenIdsTaken(
-    em,
-    citizenIds.filter((citizenId) => !inScope.has(citizenId)),
-  );
 
   const registrants = new Map<string, Placed>();
   const repeats: Placed[] = [];
@@ -218,9 +217,11 @@ async function intakePerson(
   const commune = await writableCommune(em, session, applicant.person.residenceUnitCode);
   const sent = sentIdentity(applicant, commune.id);
 
+  // In this order for the reason given in intakePersons.
+  const taken = await livingCitizenIdTaken(em, citizenId);
   const existing = await livingPersonInScope(em, citizenId);
   if (existing) return matching(existing, sent);
-  if (await livingCitizenIdTaken(em, citizenId)) throw takenOutsideScope();
+  if (taken) throw takenOutsideScope();
   try {
     const created = await createPerson(em, session, applicant.personInput, today);
     return { personId: created.id, created: true };

@@ -1,0 +1,13 @@
+/** The deployment the console talks to, served by the console server as /config.json (server/console-server.ts). */
+export type ConsoleConfig = {
+  graphqlUrl: string;
+  keycloakUrl: string;
+  realm: string;
+  clientId: string;
+};
+
+export async function loadConfig(): Promise<ConsoleConfig> {
+  const answer = await fetch('/config.json', { cache: 'no-cache' });
+  if (!answer.ok) throw new Error(`/config.json: HTTP ${answer.status}`);
+  return (await answer.json()) as ConsoleConfig;
+}
