@@ -5,17 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import type { ConsoleConfig } from '../src/config.ts';
+
+export type { ConsoleConfig };
 
 /** Where the built single-page app is (`vite build`). */
 export const CONSOLE_DIST = fileURLToPath(new URL('../dist/', import.meta.url));
-
-/** What the app needs to know of its deployment, read at start from /config.json: one build serves every deployment. */
-export type ConsoleConfig = {
-  graphqlUrl: string;
-  keycloakUrl: string;
-  realm: string;
-  clientId: string;
-};
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,4 +1,7 @@
-/** The deployment the console talks to, served by the console server as /config.json (server/console-server.ts). */
+/**
+ * The deployment the console talks to, served by the console server as /config.json
+ * (server/console-server.ts): one build serves every deployment.
+ */
 export type ConsoleConfig = {
   graphqlUrl: string;
   keycloakUrl: string;
