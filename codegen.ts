@@ -92,6 +92,7 @@ const config: CodegenConfig = {
         PaymentListAdjustment: '../payment-lists/payment-list.repository.ts#AdjustmentRow',
         Recovery: '../payment-lists/payment-list.repository.ts#RecoveryRow',
         CoveredMonth: '../payment-lists/payment-list.repository.ts#CoveredMonthRow',
+        Person: '../payment-lines/payment-line.entity.ts#PersonReference',
         ChangeRecord: '@ansinh/common#ChangeRecordRow',
         Job: '@ansinh/common#JobRecord',
       },

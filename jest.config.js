@@ -35,7 +35,7 @@ export default {
     project('approvals', '<rootDir>/services/approvals'),
     project('payments', '<rootDir>/services/payments'),
     project('reporting', '<rootDir>/services/reporting'),
-    project('console', '<rootDir>/services/console', ['<rootDir>/{server,e2e}/**/*.test.ts']),
+    project('console', '<rootDir>/services/console', ['<rootDir>/{server,e2e,src}/**/*.test.ts']),
     project('gateway', '<rootDir>/gateway'),
     project('infra', '<rootDir>/infra'),
     project('schema', '<rootDir>/schema'),

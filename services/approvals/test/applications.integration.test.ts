@@ -323,6 +323,59 @@ describe('steps of the current era (commune verification, commune chairman decid
     expect(decision).toEqual({ kind: 'grant', number: '15/QĐ-UBND', person_id: personId });
   });
 
+  it('a grant that conflicts with another entitlement of the person is refused, and granted with the approver’s reason', async () => {
+    const personId = await newPerson();
+    const category = await categoryId('5.5.a');
+    const decision = {
+      number: '16/QĐ-UBND',
+      decidedOn: today,
+      signerName: 'Nguyễn Văn Chủ Tịch',
+      effectiveMonth: today.slice(0, 7),
+    };
+    const decide = async (overrideReason?: string) => {
+      const filed = (await file('xa.18073', { personId, categoryId: category })).data!.fileApplication;
+      await as('xa.18073', COMPLETE, { id: filed.id, step: 'commune-verification' });
+      return { id: filed.id, overrideReason };
+    };
+    const first = await decide();
+    const granted = await as('xa.18073', COMPLETE, { id: first.id, step: 'commune-decision', decision });
+    expect(granted.errors).toBeUndefined();
+
+    const second = await decide();
+    const OVERRIDE = `mutation ($id: ID!, $step: String!, $decision: DecisionInput, $reason: String) {
+      completeApplicationStep(id: $id, expectedStep: $step, decision: $decision, overrideReason: $reason) { ${APPLICATION_FIELDS} } }`;
+    // A step that decides nothing takes no reason to grant.
+    const other = (await file('xa.18073', { personId: await newPerson(), categoryId: category })).data!
+      .fileApplication;
+    const early = await as('xa.18073', OVERRIDE, {
+      id: other.id,
+      step: 'commune-verification',
+      reason: 'Vẫn cấp',
+    });
+    expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'overrideReason' });
+    const before = await counts();
+    const refused = await as('xa.18073', OVERRIDE, { id: second.id, step: 'commune-decision', decision });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'categoryId',
+      details: { rule: 'one-person-one-policy', overridable: true },
+    });
+    expect(refused.errors?.[0]?.message).toMatch(/Một người chỉ hưởng một chính sách/);
+    expect(await counts()).toEqual(before);
+    const overridden = await as('xa.18073', OVERRIDE, {
+      id: second.id,
+      step: 'commune-decision',
+      decision: { ...decision, number: '17/QĐ-UBND' },
+      reason: 'Chờ xác minh, chi một mức',
+    });
+    expect(overridden.errors).toBeUndefined();
+    expect(overridden.data!.completeApplicationStep.state).toBe('APPROVED');
+    const [kept] = await sql(`select override_reason from approvals.decisions where application_id = $1`, [
+      second.id,
+    ]);
+    expect(kept!.override_reason).toBe('Chờ xác minh, chi một mức');
+  });
+
   it('refuses a step the dossier is not at (CONFLICT), the wrong level, a unit that has ended and another commune, writing nothing', async () => {
     const filed = (
       await file('xa.18073', { personId: await newPerson(), categoryId: await categoryId('5.5.a') })

@@ -1,5 +1,6 @@
 import Keycloak from 'keycloak-js';
 import type { ConsoleConfig } from './config.ts';
+import { clearDrafts } from './shell/drafts.ts';
 
 /** Who is signed in, as the token says: the unit the account belongs to and its roles. */
 export type Official = {
@@ -8,6 +9,9 @@ export type Official = {
   unitLevel: string;
   roles: string[];
 };
+
+/** Set in the tab's session storage while it is signed in. */
+const SIGNED_IN = 'ansinh:signed-in';
 
 /** Seconds of validity a token must still have before a request; refreshed otherwise. */
 const MIN_VALIDITY_SECONDS = 30;
@@ -31,7 +35,17 @@ export class Session {
       realm: config.realm,
       clientId: config.clientId,
     });
-    await keycloak.init({ pkceMethod: 'S256', checkLoginIframe: false, responseMode: 'fragment' });
+    // A tab that was signed in asks Keycloak again (a redirect that comes straight back), so a reload
+    // keeps the session while Keycloak's lasts; a visitor of the public page never goes there.
+    const wasSignedIn = window.sessionStorage.getItem(SIGNED_IN) !== null;
+    await keycloak.init({
+      pkceMethod: 'S256',
+      checkLoginIframe: false,
+      responseMode: 'fragment',
+      ...(wasSignedIn ? { onLoad: 'check-sso' as const } : {}),
+    });
+    if (keycloak.authenticated) window.sessionStorage.setItem(SIGNED_IN, '1');
+    else window.sessionStorage.removeItem(SIGNED_IN);
     return new Session(keycloak);
   }
 
@@ -48,10 +62,13 @@ export class Session {
   }
 
   login(): Promise<void> {
+    window.sessionStorage.setItem(SIGNED_IN, '1');
     return this.keycloak.login({ redirectUri: window.location.href, locale: 'vi' });
   }
 
   logout(): Promise<void> {
+    clearDrafts();
+    window.sessionStorage.removeItem(SIGNED_IN);
     return this.keycloak.logout({ redirectUri: `${window.location.origin}/` });
   }
 

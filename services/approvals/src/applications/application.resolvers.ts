@@ -97,6 +97,7 @@ export const applicationResolvers = {
           effectiveMonth: args.decision.effectiveMonth,
           reason: args.decision.reason ?? null,
         },
+        args.overrideReason,
       ),
     returnApplication: (_parent, args, context) =>
       returnApplication(context.em, context.session, args.id, args.reason, expectedStepOf(args.expectedStep)),

@@ -326,6 +326,7 @@ export async function completeApplicationStep(
   id: string,
   expectedStep: string,
   decision: DecisionInput | null | undefined,
+  overrideReason: string | null | undefined = null,
   now = new Date(),
 ): Promise<Application> {
   const today = todayInVietnam(now);
@@ -345,6 +346,9 @@ export async function completeApplicationStep(
   if (!transition.decides && decision) {
     throw badInput('decision', 'Bước này không phải bước quyết định: không ghi quyết định.');
   }
+  if (!transition.decides && overrideReason) {
+    throw badInput('overrideReason', 'Lý do vẫn cấp chỉ ghi ở bước quyết định.');
+  }
   await em.transactional(async (tx) => {
     await applyTransition(tx, session, application, transition);
     if (transition.decides) {
@@ -359,6 +363,7 @@ export async function completeApplicationStep(
           applicationId: application.id,
           filedOn: application.filedOn,
           decision: decision!,
+          overrideReason,
         },
         now,
       );

@@ -110,7 +110,8 @@ function conflictError(session: Session, conflicts: readonly ConflictRow[]): App
   return new AppError(
     'CONFLICT',
     `Một người chỉ hưởng một chính sách: đối tượng đã có ${named.join('; ')}. Hãy thôi hưởng mức hưởng kia trước, hoặc người duyệt ghi lý do vẫn cấp (overrideReason).`,
-    { field: 'categoryId' },
+    // `overridable`: an approver may grant all the same with a reason (the console asks for it then).
+    { field: 'categoryId', details: { rule: 'one-person-one-policy', overridable: true } },
   );
 }
 

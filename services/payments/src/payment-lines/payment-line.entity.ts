@@ -67,3 +67,6 @@ export const PaymentLine = defineEntity({
   policies: [personRecordPolicy<{ unitId: string; personId: string }>('unitId', 'personId')],
 });
 export type PaymentLine = InferEntity<typeof PaymentLine>;
+
+/** A person as this subgraph knows them: their id, resolved to the registry's details by the gateway. */
+export type PersonReference = { id: string };

@@ -38,6 +38,7 @@ export const paymentLineResolvers = {
     channel: (line) => line.channel.toUpperCase() as PaymentChannel,
     status: (line) => line.status.toUpperCase() as PaymentStatus,
     unit: (line) => ({ id: line.unitId }),
+    person: (line) => ({ id: line.personId }),
     history: (line, _args, context) => {
       context.session.assert('payment:read');
       return context.loaders.paymentLineHistory.load(line.id);
