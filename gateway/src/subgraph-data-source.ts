@@ -45,11 +45,15 @@ export function sizeLimitedFetcher(
         ...(init?.body !== undefined ? { body: init.body } : {}),
         signal: init?.signal ? AbortSignal.any([init.signal as AbortSignal, timeout]) : timeout,
       });
-      const declared = Number(response.headers.get('content-length') ?? 0);
+      const length = response.headers.get('content-length');
+      const declared = Number(length ?? 0);
       if (declared > maxBytes) {
         await response.body?.cancel().catch(() => {});
         throw subgraphAnswerTooLarge(maxBytes);
       }
+      // A declared length within the limit is held to by the HTTP client (it refuses more bytes), so the
+      // answer goes on as it is, without being copied: our subgraphs always declare it.
+      if (length !== null && Number.isSafeInteger(declared)) return response as unknown as FetcherResponse;
       const chunks: Uint8Array[] = [];
       let size = 0;
       if (response.body) {

@@ -18,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchResult>> = {
   stats: async () => (await import('./stats.bench.ts')).benchStats(),
   export: async () => (await import('./export.bench.ts')).benchExport(),
   webhooks: async () => (await import('./webhooks.bench.ts')).benchWebhooks(),
+  graph: async () => (await import('./graph.bench.ts')).benchGraph(),
 };
 
 const name = process.argv[2];

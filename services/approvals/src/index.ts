@@ -26,6 +26,7 @@ export const approvalsSubgraph: SubgraphDefinition<ApprovalsContext> = {
   name: 'approvals',
   defaultPort: 4002,
   schema: 'approvals',
+  requestTransaction: true,
   typeDefs: approvalsTypeDefs,
   resolvers: {
     VND: VndScalar,

@@ -25,6 +25,7 @@ export const paymentsSubgraph: SubgraphDefinition<PaymentsContext> = {
   name: 'payments',
   defaultPort: 4003,
   schema: 'payments',
+  requestTransaction: true,
   typeDefs: paymentsTypeDefs,
   resolvers: {
     VND: VndScalar,

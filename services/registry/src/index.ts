@@ -27,6 +27,7 @@ export const registrySubgraph: SubgraphDefinition<RegistryContext> = {
   name: 'registry',
   defaultPort: 4001,
   schema: 'registry',
+  requestTransaction: true,
   typeDefs: registryTypeDefs,
   resolvers: {
     Query: {

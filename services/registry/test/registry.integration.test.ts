@@ -53,8 +53,43 @@ describe('registry subgraph on PostgreSQL', () => {
     expect(page.data!.persons.totalCount).toBe(105);
     expect(page.data!.persons.pageInfo.hasNextPage).toBe(true);
     expect(statements.length).toBe(forFive);
-    // session unit, count, page, the communes, their districts: one statement per level, not per person
-    expect(dataStatements(statements)).toHaveLength(5);
+    // count, page, the communes, their districts: one statement per level, not per person (the
+    // session's unit is kept from the warm-up)
+    expect(dataStatements(statements)).toHaveLength(4);
+    // One scoped transaction for the whole query (begin, the scope settings, the role, commit), not one per statement.
+    expect(statements.filter((sql) => !dataStatements([sql]).length)).toEqual([
+      expect.stringMatching(/^begin/i),
+      expect.stringMatching(/set_config\(/),
+      expect.stringMatching(/^set local role/),
+      expect.stringMatching(/^commit/i),
+    ]);
+  });
+
+  it('gives each query’s connection back, whether it answered, was refused or failed in a resolver', async () => {
+    const token = await tokenFor('xa.18073');
+    // Three times the pool (10 connections): a connection kept by any of them would leave later ones waiting.
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, index) =>
+        graphql(
+          seeded.subgraph.url,
+          index % 3 === 0
+            ? '{ persons(first: 1) { totalCount } }'
+            : index % 3 === 1
+              ? '{ person(id: "00000000-0000-4000-8000-000000000000") { id } }'
+              : '{ persons(unitCode: "01") { totalCount } }',
+          { token },
+        ),
+      ),
+    );
+    expect(answers.filter((answer) => answer.data?.persons?.totalCount === 30)).toHaveLength(10);
+    expect(
+      answers
+        .map((answer) => answer.errors?.[0]?.extensions?.['code'])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual([...Array<string>(10).fill('FORBIDDEN'), ...Array<string>(10).fill('NOT_FOUND')]);
+    const after = await graphql(seeded.subgraph.url, '{ persons(first: 1) { totalCount } }', { token });
+    expect(after.data!.persons.totalCount).toBe(30);
   });
 
   it('pages through with the cursor', async () => {

@@ -164,7 +164,7 @@ export type StopProposalRow = {
 /** The most rows one of these lists answers; a larger unit is asked commune by commune. */
 export const MAX_LEDGER_ROWS = 10_000;
 
-const UNDER = `unit_id in (select id from registry.v_units where path <@ ?::ltree[])`;
+const UNDER = `unit_id in (select id from registry.v_units where path <@ any(?::ltree[]))`;
 
 async function bounded<T>(em: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
   const rows = await em.execute<T[]>(`${sql} limit ${MAX_LEDGER_ROWS + 1}`, parameters);
@@ -224,7 +224,7 @@ export async function findStopProposals(
             case when funeral_support_due then funeral_support_amount end as "funeralSupportAmount", unit_id as "unitId"
        from approvals.v_stop_proposals
       -- A relocation is proposed to the commune the person moved to as well as to the one that pays.
-      where ${UNDER} or to_unit_id in (select id from registry.v_units where path <@ ?::ltree[])
+      where ${UNDER} or to_unit_id in (select id from registry.v_units where path <@ any(?::ltree[]))
       order by unit_id, entitlement_id`,
     [arrayLiteral(paths), arrayLiteral(paths)],
   );

@@ -70,7 +70,7 @@ const listView = (row: ListRow): R42ListView => ({ ...row, amountPaid: Number(ro
 
 export async function findR42Lists(em: EntityManager, paths: readonly string[]): Promise<R42ListView[]> {
   const rows = await em.execute<ListRow[]>(
-    LISTS_SQL(`l.unit_id in (select id from registry.v_units where path <@ ?::ltree[])`),
+    LISTS_SQL(`l.unit_id in (select id from registry.v_units where path <@ any(?::ltree[]))`),
     [arrayLiteral(paths)],
   );
   return rows.map(listView);
@@ -90,7 +90,7 @@ export async function summariseR42(
   const groups = await em.execute<(Omit<R42GroupSummaryView, 'amountPaid'> & { amountPaid: string })[]>(
     `with lists as (
        select l.id, l.category_id from approvals.r42_lists l
-        where l.unit_id in (select id from registry.v_units where path <@ ?::ltree[])
+        where l.unit_id in (select id from registry.v_units where path <@ any(?::ltree[]))
      )
      select c.code as "categoryCode", c.name as "categoryName",
             count(distinct l.id)::int as lists, count(r.id)::int as people,
@@ -111,7 +111,7 @@ export async function summariseR42(
             count(*) filter (where r.outcome = 'flagged')::int as flagged
        from approvals.r42_list_rows r
        join approvals.r42_lists l on l.id = r.list_id
-      where l.unit_id in (select id from registry.v_units where path <@ ?::ltree[])`,
+      where l.unit_id in (select id from registry.v_units where path <@ any(?::ltree[]))`,
     [scope],
   );
   return {
@@ -133,7 +133,7 @@ export type R42RowQuery = {
 };
 
 export async function findR42Rows(em: EntityManager, query: R42RowQuery): Promise<R42RowView[]> {
-  const conditions = [`l.unit_id in (select id from registry.v_units where path <@ ?::ltree[])`];
+  const conditions = [`l.unit_id in (select id from registry.v_units where path <@ any(?::ltree[]))`];
   const params: unknown[] = [arrayLiteral(query.paths)];
   if (query.listId !== undefined) {
     conditions.push('r.list_id = ?');

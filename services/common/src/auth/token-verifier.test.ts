@@ -1,5 +1,7 @@
-import { describe, expect, it } from '@jest/globals';
-import { generateKeyPair, SignJWT } from 'jose';
+import { describe, expect, it, jest } from '@jest/globals';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AppError } from '../errors/app-error.ts';
 import { bearerToken, principalFromClaims, TokenVerifier } from './token-verifier.ts';
 
@@ -57,6 +59,66 @@ describe('TokenVerifier', () => {
     expect(error.code).toBe('UNAUTHENTICATED');
     expect(error.message).toMatch(/máy chủ đăng nhập tạm thời không truy cập được/);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('TokenVerifier, verified tokens', () => {
+  it('takes a token it verified at its word until it expires, and no longer', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwks = JSON.stringify({
+      keys: [{ ...(await exportJWK(publicKey)), kid: 'local', alg: 'RS256', use: 'sig' }],
+    });
+    let fetches = 0;
+    const server = createServer((_request, response) => {
+      fetches += 1;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // Only the clock is faked: the key server and fetch keep their timers.
+    jest.useFakeTimers({
+      now: Date.now(),
+      doNotFake: [
+        'setTimeout',
+        'clearTimeout',
+        'setInterval',
+        'clearInterval',
+        'setImmediate',
+        'clearImmediate',
+        'nextTick',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
+    });
+    try {
+      const verifier = new TokenVerifier({
+        issuer,
+        audience,
+        jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/certs`,
+      });
+      const token = await new SignJWT({
+        unit_code: '42',
+        unit_level: 'province',
+        preferred_username: 'tinh.42',
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: 'local' })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setSubject('someone')
+        .setExpirationTime('30s')
+        .sign(privateKey);
+      const first = await verifier.verify(token);
+      expect(first).toMatchObject({ subject: 'someone', unitCode: '42' });
+      expect(await verifier.verify(token)).toBe(first);
+      expect(fetches).toBe(1);
+      // Past its expiry (and the verifier's 5 s of tolerance), the same token is refused.
+      jest.setSystemTime(Date.now() + 36_000);
+      const error = await refusal(verifier.verify(token));
+      expect(error.message).toMatch(/hết hạn/);
+    } finally {
+      jest.useRealTimers();
+      server.close();
+    }
   });
 });
 

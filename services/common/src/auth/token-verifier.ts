@@ -90,6 +90,11 @@ export type TokenVerifierOptions = {
 
 type KeySet = { resolve: ReturnType<typeof createLocalJWKSet>; fetchedAt: number };
 
+/** How long a verified token is taken at its word without checking its signature again. */
+const VERIFIED_TTL_MS = 60_000;
+/** Verified tokens kept at most (their entries are dropped all at once past it). */
+const MAX_VERIFIED_TOKENS = 10_000;
+
 /**
  * Verifies Keycloak access tokens against the realm's JWKS, checking signature, issuer, audience
  * and expiry. Keys are fetched once and refreshed in the background when old or when an unknown
@@ -110,6 +115,14 @@ export class TokenVerifier {
   #pending: Promise<KeySet> | undefined;
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
   #lastAttemptFailed = false;
+  /**
+   * Tokens verified lately, with what they say and until when that holds: a browser or a system sends
+   * the same token with every request for minutes, and checking its signature again each time was a
+   * tenth of the gateway's work. Kept at most VERIFIED_TTL_MS and no longer than the keys are current
+   * (`cacheMaxAge`), so a key withdrawn from the realm, or a Keycloak out of reach past `maxStale`,
+   * stops its tokens as the key cache would; never past the token's own expiry.
+   */
+  readonly #verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(options: TokenVerifierOptions) {
     this.issuer = options.issuer;
@@ -126,6 +139,9 @@ export class TokenVerifier {
     if (token.length > MAX_TOKEN_LENGTH) {
       throw new AppError('UNAUTHENTICATED', 'Mã truy cập không hợp lệ (token too long).');
     }
+    const now = Date.now();
+    const kept = this.#verified.get(token);
+    if (kept && kept.until > now) return kept.principal;
     try {
       const { payload } = await jwtVerify<AnsinhClaims>(token, (header, jws) => this.#keyFor(header, jws), {
         issuer: this.issuer,
@@ -134,7 +150,15 @@ export class TokenVerifier {
         clockTolerance: 5,
         requiredClaims: ['exp', 'sub'],
       });
-      return principalFromClaims(payload);
+      const principal = principalFromClaims(payload);
+      if (this.#verified.size >= MAX_VERIFIED_TOKENS) this.#verified.clear();
+      // Never trusted longer than the keys that verified it are taken as current without asking Keycloak.
+      const keysCurrentUntil = (this.#keys?.fetchedAt ?? now) + this.#cacheMaxAge;
+      this.#verified.set(token, {
+        principal,
+        until: Math.min(now + VERIFIED_TTL_MS, payload.exp! * 1000, keysCurrentUntil),
+      });
+      return principal;
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (error instanceof KeysUnavailableError)

@@ -16,13 +16,19 @@ const UNAVAILABLE_MESSAGE = /Connection terminated|connection error|timeout exce
 
 /** True when `error`, or any error it wraps, says the database cannot be reached right now. */
 export function databaseUnavailable(error: unknown, depth = 0): boolean {
-  if (!(error instanceof Error) || depth > 8) return false;
-  const code = (error as { code?: unknown }).code;
+  // Read by shape, not `instanceof Error`: a socket error made by Node's own modules belongs to another
+  // realm than code run in a VM context (as under the test runner).
+  if (typeof error !== 'object' || error === null || depth > 8) return false;
+  const { code, message, errors, cause } = error as {
+    code?: unknown;
+    message?: unknown;
+    errors?: unknown;
+    cause?: unknown;
+  };
   if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  if (UNAVAILABLE_MESSAGE.test(error.message)) return true;
-  if (error instanceof AggregateError && error.errors.some((inner) => databaseUnavailable(inner, depth + 1)))
-    return true;
-  return databaseUnavailable(error.cause, depth + 1);
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  if (Array.isArray(errors) && errors.some((inner) => databaseUnavailable(inner, depth + 1))) return true;
+  return databaseUnavailable(cause, depth + 1);
 }
 
 export const DATABASE_UNAVAILABLE_MESSAGE =

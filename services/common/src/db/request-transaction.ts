@@ -1,8 +1,14 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { forbidden, unauthenticated } from '../errors/app-error.ts';
+import { databaseUnavailable, databaseUnavailableError } from './database-unavailable.ts';
 import { inScopedTransaction } from '../jobs/scoped-transaction.ts';
 import { ACTOR_SETTINGS, SCOPE_SETTING } from '../scope/row-level-security.ts';
+
+/** Entity managers whose request runs in its one scoped transaction (requestTransactionPlugin). */
+const IN_REQUEST_TRANSACTION = new WeakSet<EntityManager>();
 
 const NO_UNIT =
   'Tài khoản không gắn với đơn vị hành chính nào trong danh mục nên không xem hay thay đổi được dữ liệu của đơn vị.';
@@ -18,6 +24,8 @@ export async function inRequestTransaction<T>(
   em: EntityManager,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
+  if (IN_REQUEST_TRANSACTION.has(em))
+    throw new Error('inRequestTransaction inside a request transaction would wait for a second connection');
   const session = em.getSessionContext() ?? {};
   const variables: Record<string, unknown> = session.variables ?? {};
   if (session.role && !variables[SCOPE_SETTING]) {
@@ -26,4 +34,52 @@ export async function inRequestTransaction<T>(
   }
   const pool = (await em.getConnection().getNativeClient()) as unknown as pg.Pool;
   return inScopedTransaction(pool, session, work);
+}
+
+/**
+ * One scoped transaction for each query operation: begun once the operation is resolved, with the
+ * role and scope settings applied once, and committed (or, for a refused operation, closed) before
+ * the answer is sent, instead of an implicit transaction around each statement (begin, set
+ * role, set_config, the statement, commit). Row-level security binds every statement as before. A
+ * query may still write (a rate limit's counter); its writes commit with the answer. Mutations keep
+ * their own transactions. A subgraph whose queries run `inRequestTransaction` (their own scoped
+ * transaction on a second connection) does not use it: a request holding one connection while
+ * waiting for another could exhaust the pool.
+ */
+export function requestTransactionPlugin<
+  TContext extends { em: EntityManager; logger: Logger },
+>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      let open: EntityManager | undefined;
+      return {
+        async didResolveOperation({ operation, contextValue }) {
+          if (operation?.operation !== 'query') return;
+          try {
+            await contextValue.em.begin();
+          } catch (error) {
+            // The database is out of reach: the request is answered 503 in words an official reads,
+            // as when its session could not be read.
+            if (databaseUnavailable(error)) throw databaseUnavailableError();
+            throw error;
+          }
+          open = contextValue.em;
+          IN_REQUEST_TRANSACTION.add(open);
+        },
+        async willSendResponse({ contextValue }) {
+          const em = open;
+          if (!em) return;
+          open = undefined;
+          IN_REQUEST_TRANSACTION.delete(em);
+          try {
+            await em.commit();
+          } catch (error) {
+            // What the query read stands; only a query's own bookkeeping (a rate limit's count) is lost.
+            contextValue.logger.error({ err: error }, 'request transaction: commit failed');
+            await em.rollback().catch(() => undefined);
+          }
+        },
+      };
+    },
+  };
 }

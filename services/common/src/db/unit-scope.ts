@@ -74,6 +74,29 @@ export async function unitScopeOf(em: EntityManager, unitCode: string): Promise<
   );
 }
 
+/**
+ * `unitScopeOf` kept per process for `ttlMs`: every request of a unit's officials needs it (each
+ * subgraph builds its session from it), and what a code names changes only when the national lists
+ * are imported or a reorganisation takes effect on a day. Keyed by the code and today's date in
+ * Vietnam, so a reform that takes effect at midnight is seen at once. A code that names no unit is
+ * asked again each time.
+ */
+export function cachedUnitScopes(ttlMs = 30_000, maxEntries = 10_000) {
+  const cache = new Map<string, { scope: UnitScope; until: number }>();
+  return async (em: EntityManager, unitCode: string): Promise<UnitScope | undefined> => {
+    const key = `${todayInVietnam()}|${unitCode}`;
+    const now = Date.now();
+    const kept = cache.get(key);
+    if (kept && kept.until > now) return kept.scope;
+    const scope = await unitScopeOf(em, unitCode);
+    if (scope) {
+      if (cache.size >= maxEntries) cache.clear();
+      cache.set(key, { scope, until: now + ttlMs });
+    }
+    return scope;
+  };
+}
+
 /** The units codes name today, batched per request (for scope checks on unit-code arguments). */
 export function createUnitLoader(em: EntityManager) {
   return new DataLoader<string, ScopedUnit | undefined>(async (codes) => {

@@ -76,7 +76,7 @@ $upgrade$;`;
 export const WRITABLE_UNIT_IDS = `select u.id from registry.v_units u, (${SCOPE_UNIT_SQL}) s where u.path <@ s.path and (s.valid_to is null or s.valid_to >= ${TODAY_IN_VIETNAM_SQL}) and (u.valid_to is null or u.valid_to >= ${TODAY_IN_VIETNAM_SQL})`;
 
 /** SQL subquery with one ltree[] parameter: the ids of the units under any of those paths. */
-export const UNIT_IDS_UNDER = 'select id from registry.v_units where path <@ ?::ltree[]';
+export const UNIT_IDS_UNDER = 'select id from registry.v_units where path <@ any(?::ltree[])';
 
 /** SQL: the unit id in `column` is readable in the current scope (nothing when none is set). */
 export function unitReadableSql(column: string): string {

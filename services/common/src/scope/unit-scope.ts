@@ -58,7 +58,7 @@ export async function unitInScope(
 }
 
 /**
- * The paths a query is about (filter with `path <@ ?::ltree[]`): those the unit named by the
+ * The paths a query is about (filter with `path <@ any(?::ltree[])`): those the unit named by the
  * `unitCode` argument reads across eras, when the caller reads it, else the caller's own. Refuses an
  * unknown unit or one outside the scope.
  */

@@ -14,8 +14,9 @@ import { serviceTokenVerifier } from '../auth/service-token-verifier.ts';
 import { bearerToken, type TokenVerifier } from '../auth/token-verifier.ts';
 import { baseEnvSchema, databasePasswordOf, parseEnv, port } from '../config/env.ts';
 import { openSubgraphOrm } from '../db/orm.ts';
+import { requestTransactionPlugin } from '../db/request-transaction.ts';
 import { databaseUnavailable, databaseUnavailableError } from '../db/database-unavailable.ts';
-import { unitScopeOf } from '../db/unit-scope.ts';
+import { cachedUnitScopes } from '../db/unit-scope.ts';
 import { AppError, toGraphQLError } from '../errors/app-error.ts';
 import { createErrorFormatter } from '../errors/format-error.ts';
 import { guardResolvers } from '../graphql/guard-resolvers.ts';
@@ -90,6 +91,11 @@ export type SubgraphDefinition<TContext extends BaseContext> = {
    * it stops, so an in-process stack of tests runs it too.
    */
   background?(orm: MikroORM, env: NodeJS.ProcessEnv, logger: Logger): Promise<SubgraphBackground>;
+  /**
+   * Whether each query operation runs in one scoped transaction (requestTransactionPlugin): for a
+   * subgraph whose queries read through the request's EntityManager, not `inRequestTransaction`.
+   */
+  requestTransaction?: boolean;
 };
 
 /** What a subgraph's `background` started. */
@@ -229,14 +235,16 @@ export async function startSubgraph<TContext extends BaseContext>(
         defaultListSize: config.SUBGRAPH_QUERY_COST_DEFAULT_LIST_SIZE,
         maxRepresentations: config.SUBGRAPH_MAX_ENTITY_REPRESENTATIONS,
       }),
+      ...(definition.requestTransaction ? [requestTransactionPlugin<TContext>()] : []),
     ],
   });
   await server.start();
 
+  const unitScopes = cachedUnitScopes();
   const context = async (request: IncomingMessage): Promise<TContext> => {
     const requestId = String(request.headers['x-request-id'] ?? randomUUID());
     const em = orm.em.fork() as EntityManager;
-    const session = await sessionOf(request, verifier, em);
+    const session = await sessionOf(request, verifier, em, unitScopes);
     const { principal } = session;
     const actor = principal && {
       id: principal.subject,
@@ -310,12 +318,13 @@ async function sessionOf(
   request: IncomingMessage,
   verifier: TokenVerifier,
   em: EntityManager,
+  unitScopes: ReturnType<typeof cachedUnitScopes>,
 ): Promise<Session> {
   try {
     const token = bearerToken(request.headers.authorization);
     if (!token) return Session.anonymous();
     const principal = await verifier.verify(token);
-    return Session.of(principal, await unitScopeOf(em, principal.unitCode));
+    return Session.of(principal, await unitScopes(em, principal.unitCode));
   } catch (error) {
     if (error instanceof AppError) throw toGraphQLError(error, { httpStatus: true });
     if (databaseUnavailable(error)) throw databaseUnavailableError();

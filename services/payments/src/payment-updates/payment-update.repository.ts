@@ -221,7 +221,7 @@ export async function findDailyUpdates(
        select p.id as list_id, p.unit_id, u.code as unit_code, p.month
          from payments.payment_lists p
          join registry.v_units u on u.id = p.unit_id
-        where u.path <@ ?::ltree[] and u.level = 'commune'
+        where u.path <@ any(?::ltree[]) and u.level = 'commune'
           and (u.valid_from is null or u.valid_from <= ?::date) and (u.valid_to is null or u.valid_to >= ?::date)
           and (p.state in ('approved', 'paying') or (p.state = 'closed' and p.closed_at >= ?::timestamptz))
      ), day_updates as (

@@ -48,7 +48,7 @@ export async function countDataGaps(
                      where u.path <@ r.path and nlevel(u.path) > nlevel(r.path) limit 1) as child
          from registry.persons p
          join registry.administrative_units u on u.id = p.residence_unit_id
-        where u.path <@ ?::ltree[] and p.status = 'living'
+        where u.path <@ any(?::ltree[]) and p.status = 'living'
      )
      select child, grouping(child) as is_total, count(*)::int as persons, ${counts.join(', ')}
        from p

@@ -43,7 +43,7 @@ export type DataCompleteness = {
  */
 const GROUPINGS: Record<CompletenessGrouping, { units: string; rowKey: string }> = {
   commune: {
-    units: `select u.* from registry.v_units u where u.level = 'commune' and u.path <@ $1::ltree[]`,
+    units: `select u.* from registry.v_units u where u.level = 'commune' and u.path <@ any($1::ltree[])`,
     rowKey: `case when p.level = 'commune' then p.path::text end`,
   },
   child_unit: {
@@ -67,7 +67,7 @@ function completenessSql(grouping: CompletenessGrouping): string {
     select pp.person_id, pu.level, pu.path, pp.has_citizen_id, pp.gender, pp.ethnicity_code, pp.has_payment_account
       from registry.v_person_profile pp
       join registry.v_units pu on pu.id = pp.unit_id
-     where pp.status = 'living' and pu.path <@ $1::ltree[]
+     where pp.status = 'living' and pu.path <@ any($1::ltree[])
   ), decisions as (
     select e.person_id, bool_or(coalesce(e.decision_number, '') = '') as lacks_number,
            bool_or(e.decision_date is null) as lacks_date

@@ -52,7 +52,7 @@ const JUDGED_DAYS_SQL = `
     select l.unit_id, l.month, l.paying_at, l.closed_at
       from payments.v_payment_lists l
       join registry.v_units u on u.id = l.unit_id
-     where u.level = 'commune' and u.path <@ $1::ltree[]
+     where u.level = 'commune' and u.path <@ any($1::ltree[])
        and l.paying_at is not null
        and l.month between to_char($2::date, 'YYYY-MM') and to_char($3::date, 'YYYY-MM')
   ), checked as (

@@ -44,7 +44,7 @@ const MISSING_MONTHS_SQL = `
   ), communes as materialized (
     select u.id, u.code, u.name, u.full_name, u.level, u.path, u.valid_from, u.valid_to
       from registry.v_units u
-     where u.level = 'commune' and u.path <@ $1::ltree[]
+     where u.level = 'commune' and u.path <@ any($1::ltree[])
   ), due as (
     select c.id as unit_id, m.month
       from communes c

@@ -29,7 +29,7 @@ export async function readPublicFigures(
   toMonth: string,
 ): Promise<CellFigures[]> {
   const { rows } = await client.query<FigureRow>(
-    `with paying_units as materialized (select id from registry.v_units where path <@ $1::ltree[]),
+    `with paying_units as materialized (select id from registry.v_units where path <@ any($1::ltree[])),
      lines as materialized (
        select l.unit_id, l.month::text as month, l.person_id, l.entitlement_id, l.status, l.total
          from payments.v_payment_lines l

@@ -31,7 +31,7 @@ type Row = Omit<ChangeGroupRow, 'decisions' | 'persons' | 'amountBefore' | 'amou
  * The amounts of a month come from the decisions in force then: a later decision leaves them as they were.
  */
 const ENTITLEMENT_CHANGES_SQL = `
-  with subtree as materialized (select id from registry.v_units where path <@ $1::ltree[]),
+  with subtree as materialized (select id from registry.v_units where path <@ any($1::ltree[])),
   changes as (
     select ch.direction, ch.kind, ch.person_id, ch.amount_before, ch.amount_after,
            case when ch.category_code is null or (ch.confidential and not $3::boolean) then null else ch.category_id end as category_id

@@ -27,7 +27,7 @@ type Row = Omit<PaymentSummaryCommuneRow, 'figures'> & Record<keyof PaymentFigur
  * later. One statement, one row per list.
  */
 const PAYMENT_SUMMARY_SQL = `
-  with subtree as materialized (select id from registry.v_units where path <@ $1::ltree[]),
+  with subtree as materialized (select id from registry.v_units where path <@ any($1::ltree[])),
   lists as materialized (
     select list_id, unit_id, state from payments.v_payment_lists
      where month = $2 and unit_id in (select id from subtree)

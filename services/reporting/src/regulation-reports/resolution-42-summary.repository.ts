@@ -23,7 +23,7 @@ export type R42SummaryData = {
  * confidential and the caller may not read it (`$2`), whatever the connection's setting.
  */
 const ROWS = `
-  subtree as materialized (select id from registry.v_units where path <@ $1::ltree[]),
+  subtree as materialized (select id from registry.v_units where path <@ any($1::ltree[])),
   r42 as materialized (
     select r.list_id, r.person_key, r.amount, r.outcome,
            case when r.category_code is null or (r.confidential and not $2::boolean) then null else r.category_id end as category_id

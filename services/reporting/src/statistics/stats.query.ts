@@ -181,7 +181,7 @@ function todayUnitsSql(level: UnitLevel, scope: string): string {
   // A province's lineage reaches above the caller's subtree only through its own scope paths.
   return `select t.id, t.path, t.scope_paths from registry.v_units t
      where t.level = '${level}' and (t.valid_to is null or t.valid_to >= (now() at time zone 'Asia/Ho_Chi_Minh')::date)
-       and (t.path <@ ${scope}::ltree[] or t.path @> ${scope}::ltree[])`;
+       and (t.path <@ any(${scope}::ltree[]) or t.path @> any(${scope}::ltree[]))`;
 }
 
 export type StatsSql = { text: string; values: unknown[] };
@@ -259,7 +259,7 @@ export function statsSql(
         ? 'b'
         : 'p';
   const prelude = [
-    `scope_units as materialized (select id from registry.v_units where path <@ ${scope}::ltree[])`,
+    `scope_units as materialized (select id from registry.v_units where path <@ any(${scope}::ltree[]))`,
     ...(withUnits
       ? [
           `units as (select distinct unit_id from reporting.beneficiary_cells c where ${conditions.slice(0, 2).join(' and ')}

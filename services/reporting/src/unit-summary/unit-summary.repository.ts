@@ -37,7 +37,7 @@ export async function unitFigures(
   );
   const { rows } = await client.query<{ count: string }>(
     `select count(*) from registry.v_person_units pu
-      where pu.status = 'living' and pu.unit_id in (select id from registry.v_units where path <@ $1::ltree[])`,
+      where pu.status = 'living' and pu.unit_id in (select id from registry.v_units where path <@ any($1::ltree[]))`,
     [unitPaths],
   );
   return {
