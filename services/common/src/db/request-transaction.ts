@@ -38,8 +38,8 @@ export async function inRequestTransaction<T>(
 
 /**
  * One scoped transaction for each query operation: begun once the operation is resolved, with the
- * role and scope settings applied once, and committed (or, for a refused operation, closed) before
- * the answer is sent, instead of an implicit transaction around each statement (begin, set
+ * role and scope settings applied once, and committed (closed, for an operation refused meanwhile)
+ * before the answer is sent, instead of an implicit transaction around each statement (begin, set
  * role, set_config, the statement, commit). Row-level security binds every statement as before. A
  * query may still write (a rate limit's counter); its writes commit with the answer. Mutations keep
  * their own transactions. A subgraph whose queries run `inRequestTransaction` (their own scoped
@@ -51,25 +51,31 @@ export function requestTransactionPlugin<
 >(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
-      let open: EntityManager | undefined;
+      // Apollo runs every plugin's didResolveOperation at once: another plugin may refuse the operation
+      // (and the answer be on its way) while the transaction is still beginning, so the answer waits
+      // for the beginning to end before it closes the transaction.
+      let beginning: Promise<EntityManager> | undefined;
       return {
         async didResolveOperation({ operation, contextValue }) {
           if (operation?.operation !== 'query') return;
+          const em = contextValue.em;
+          beginning = em.begin().then(() => {
+            IN_REQUEST_TRANSACTION.add(em);
+            return em;
+          });
           try {
-            await contextValue.em.begin();
+            await beginning;
           } catch (error) {
-            // The database is out of reach: the request is answered 503 in words an official reads,
-            // as when its session could not be read.
+            // The database is out of reach: answered 503 in words an official reads, as when the
+            // request's session could not be read.
             if (databaseUnavailable(error)) throw databaseUnavailableError();
             throw error;
           }
-          open = contextValue.em;
-          IN_REQUEST_TRANSACTION.add(open);
         },
         async willSendResponse({ contextValue }) {
-          const em = open;
+          const em = await beginning?.catch(() => undefined);
+          beginning = undefined;
           if (!em) return;
-          open = undefined;
           IN_REQUEST_TRANSACTION.delete(em);
           try {
             await em.commit();
