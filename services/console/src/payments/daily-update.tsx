@@ -16,6 +16,7 @@ import { setSearchParams, useLocation } from '../shell/router.tsx';
 import { useGraph } from '../shell/use-graph.ts';
 import {
   MAX_LINES_PER_UPDATE,
+  type PaymentListLine,
   paymentUpdates,
   refusedLines,
   toggleSelection,
@@ -33,22 +34,6 @@ const RECORD_PAYMENTS = graphql(`
     }
   }
 `);
-
-type Line = {
-  id: string;
-  lineCode: string;
-  person: { fullName?: string | null };
-  total: number;
-  channel: string;
-  status: string;
-  holdReason?: string | null;
-  paidAt?: string | null;
-  receiver?: string | null;
-  receiverName?: string | null;
-  reference?: string | null;
-  late: boolean;
-  version: number;
-};
 
 const OUTCOMES = [
   ['PAID', 'Đã nhận'],
@@ -79,7 +64,7 @@ export function DailyUpdate({
   onRecorded,
 }: {
   listId: string;
-  lines: readonly Line[];
+  lines: readonly PaymentListLine[];
   onRecorded: () => void;
 }) {
   const { run } = useGraph();

@@ -18,6 +18,7 @@ import { useGraph, useQuery } from '../shell/use-graph.ts';
 import { DailyUpdate } from './daily-update.tsx';
 import { Disbursement } from './disbursement.tsx';
 import { PaymentListExport } from './payment-list-export.tsx';
+import type { PaymentListLine } from './payment-updates.ts';
 import { Figure, Figures } from '../shell/figures.tsx';
 
 const PAYMENT_LIST = graphql(`
@@ -174,18 +175,8 @@ export function PaymentListPage({ listId }: { listId: string }) {
   );
 }
 
-type Line = {
-  id: string;
-  lineCode: string;
-  person: { fullName?: string | null };
-  total: number;
-  channel: string;
-  status: string;
-  paidAt?: string | null;
-};
-
 /** The lines as they are, for whoever reads the list without recording payments. */
-function LinesTable({ lines }: { lines: readonly Line[] }) {
+function LinesTable({ lines }: { lines: readonly PaymentListLine[] }) {
   return (
     <div className="table-scroll">
       <table>

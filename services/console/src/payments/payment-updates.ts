@@ -1,4 +1,7 @@
-import type { PaymentUpdateInput } from '../generated/graphql.ts';
+import type { PaymentListPageQuery, PaymentUpdateInput } from '../generated/graphql.ts';
+
+/** A line of a list as the list's page reads it, which the daily update works on too. */
+export type PaymentListLine = NonNullable<PaymentListPageQuery['paymentList']>['lines'][number];
 
 /** What the officer fills once for every line selected. */
 export type BulkUpdate = {
