@@ -47,3 +47,70 @@ describe('sizeLimitedFetcher time-outs', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(5900);
   });
 });
+
+describe('sizeLimitedFetcher answers', () => {
+  // A subgraph answering by path: JSON with its length declared, chunked JSON, a refusal.
+  let subgraph: Server;
+  let base: string;
+  const answer = JSON.stringify({ data: { person: { fullName: 'Nguyễn Văn An' } } });
+  beforeAll(async () => {
+    subgraph = createServer((request, response) => {
+      request.resume();
+      if (request.url === '/declared') {
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(answer),
+        });
+        response.end(answer);
+      } else if (request.url === '/chunked') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        for (let index = 0; index < 20; index += 1) response.write(`${' '.repeat(100)}`);
+        response.end(answer);
+      } else {
+        response.writeHead(403, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({ errors: [{ message: 'Không có quyền', extensions: { code: 'FORBIDDEN' } }] }),
+        );
+      }
+    });
+    await new Promise<void>((resolve) => subgraph.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    subgraph.closeAllConnections();
+    await new Promise((resolve) => subgraph.close(resolve));
+  });
+  const limited = (maxBytes: number) =>
+    sizeLimitedFetcher(maxBytes, { service: 'registry', timeoutMs: 5000, mutationTimeoutMs: 5000 });
+
+  it('hands on the answer: status, headers and body, declared length or chunked', async () => {
+    for (const path of ['/declared', '/chunked']) {
+      const response = await limited(4096)(`${base}${path}`, post('{ person { fullName } }') as never);
+      expect(response.ok).toBe(true);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(await response.json()).toEqual(JSON.parse(answer));
+    }
+    const refused = await limited(4096)(`${base}/refused`, post('{ person { fullName } }') as never);
+    expect(refused.ok).toBe(false);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(await refused.text())).toMatchObject({
+      errors: [{ extensions: { code: 'FORBIDDEN' } }],
+    });
+  });
+
+  it('refuses an answer over the limit, whether its length is declared or not', async () => {
+    for (const path of ['/declared', '/chunked'])
+      await expect(
+        limited(32)(`${base}${path}`, post('{ person { fullName } }') as never),
+      ).rejects.toMatchObject({
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'responseSize', max: 32 },
+      });
+    // Just over the declared answer: the chunked one (2,000 more bytes) is refused as it arrives.
+    const justOver = limited(Buffer.byteLength(answer) + 10);
+    expect((await justOver(`${base}/declared`, post('{ a }') as never)).ok).toBe(true);
+    await expect(justOver(`${base}/chunked`, post('{ a }') as never)).rejects.toMatchObject({
+      extensions: { limit: 'responseSize' },
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { limitError, QUERY_TOO_COMPLEX } from '@ansinh/common/graphql';
 import { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
+import { request, type Dispatcher } from 'undici';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -25,9 +26,67 @@ export function subgraphUnavailable(service: string): GraphQLError {
 const MUTATION_BODY = /^\{"query":"\s*mutation\b/;
 
 /**
- * Fetches a subgraph answer while counting its bytes: over `maxBytes` the transfer is cancelled
- * and the answer refused, instead of being buffered and parsed without bound. A subgraph that is down,
- * or does not answer within `timeoutMs` (`mutationTimeoutMs` for a mutation), is a SERVICE_UNAVAILABLE
+ * A subgraph's answer, read whole: what Apollo's data source reads of a fetch Response (status,
+ * headers, the body as text or JSON), without the WHATWG stream and body machinery under `fetch`.
+ */
+class SubgraphAnswer implements FetcherResponse {
+  readonly redirected = false;
+  readonly statusText = '';
+  readonly bodyUsed = false;
+
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Headers;
+  readonly #bytes: Buffer;
+
+  constructor(url: string, status: number, headers: Headers, bytes: Buffer) {
+    this.url = url;
+    this.status = status;
+    this.headers = headers;
+    this.#bytes = bytes;
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300;
+  }
+
+  async text(): Promise<string> {
+    return this.#bytes.toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.#bytes.toString('utf8'));
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return new Uint8Array(this.#bytes).buffer;
+  }
+
+  clone(): SubgraphAnswer {
+    return new SubgraphAnswer(this.url, this.status, new Headers(this.headers), this.#bytes);
+  }
+}
+
+/** Drops an answer's body: destroyed without a listener, its abort would be an unhandled error. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+function answerHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const each of value) headers.append(name, each);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+/**
+ * Fetches a subgraph answer on undici's own client (kept-alive connections, no fetch Request and
+ * Response objects) while counting its bytes: over `maxBytes` the transfer is cancelled and the
+ * answer refused, instead of being buffered and parsed without bound. A subgraph that is down, or
+ * does not answer within `timeoutMs` (`mutationTimeoutMs` for a mutation), is a SERVICE_UNAVAILABLE
  * error rather than a request that hangs.
  */
 export function sizeLimitedFetcher(
@@ -39,41 +98,29 @@ export function sizeLimitedFetcher(
     const mutation = typeof init?.body === 'string' && MUTATION_BODY.test(init.body);
     const timeout = AbortSignal.timeout(mutation ? subgraph.mutationTimeoutMs : subgraph.timeoutMs);
     try {
-      const response = await fetch(url, {
-        ...(init?.method ? { method: init.method } : {}),
-        ...(init?.headers ? { headers: init.headers } : {}),
-        ...(init?.body !== undefined ? { body: init.body } : {}),
+      const response = await request(url, {
+        method: (init?.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: init?.headers ?? {},
+        body: init?.body ?? null,
         signal: init?.signal ? AbortSignal.any([init.signal as AbortSignal, timeout]) : timeout,
       });
-      const length = response.headers.get('content-length');
-      const declared = Number(length ?? 0);
+      const declared = Number(response.headers['content-length'] ?? 0);
       if (declared > maxBytes) {
-        await response.body?.cancel().catch(() => {});
+        discard(response.body);
         throw subgraphAnswerTooLarge(maxBytes);
       }
-      // A declared length within the limit is held to by the HTTP client (it refuses more bytes), so the
-      // answer goes on as it is, without being copied: our subgraphs always declare it.
-      if (length !== null && Number.isSafeInteger(declared)) return response as unknown as FetcherResponse;
-      const chunks: Uint8Array[] = [];
+      const chunks: Buffer[] = [];
       let size = 0;
-      if (response.body) {
-        const reader = response.body.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          size += value.byteLength;
-          if (size > maxBytes) {
-            await reader.cancel().catch(() => {});
-            throw subgraphAnswerTooLarge(maxBytes);
-          }
-          chunks.push(value);
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        size += chunk.byteLength;
+        if (size > maxBytes) {
+          discard(response.body);
+          throw subgraphAnswerTooLarge(maxBytes);
         }
+        chunks.push(chunk);
       }
-      return new Response(Buffer.concat(chunks), {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      }) as unknown as FetcherResponse;
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      return new SubgraphAnswer(url, response.statusCode, answerHeaders(response.headers), bytes);
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
       throw subgraphUnavailable(subgraph.service);

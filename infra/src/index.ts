@@ -43,4 +43,4 @@ export {
 } from './postgres/role-logins.ts';
 export { pidAlive } from './process/pid-alive.ts';
 export { repoRoot } from './repo-root.ts';
-export { SUBGRAPH_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';
+export { SERVICE_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';

@@ -13,7 +13,7 @@ import { createSupervisor, onStopSignals, withTimeout } from './process/supervis
 import { repoRoot } from './repo-root.ts';
 import { seedDemoData } from './demo/demo-data.ts';
 import { DEMO_REFORM_DATE, DEMO_SPLIT_COMMUNE } from './demo/demo-units.ts';
-import { SUBGRAPH_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';
+import { SERVICE_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';
 
 const startedAt = Date.now();
 const log = (line: string) => console.log(`[ansinh] ${line}`);
@@ -99,7 +99,7 @@ for (const subgraph of SUBGRAPHS) {
   supervisor.start({
     name: subgraph.name,
     command: process.execPath,
-    args: [...SUBGRAPH_NODE_FLAGS, join(repoRoot, 'services', subgraph.name, 'src', 'main.ts')],
+    args: [...SERVICE_NODE_FLAGS, join(repoRoot, 'services', subgraph.name, 'src', 'main.ts')],
     env: {
       ...baseEnv,
       // The sync intake (approvals) finds or registers applicants through the registry's API.
@@ -113,7 +113,7 @@ await waitFor(Object.values(subgraphUrls).map((url) => url.replace('/graphql', '
 supervisor.start({
   name: 'gateway',
   command: process.execPath,
-  args: [join(repoRoot, 'gateway', 'src', 'main.ts')],
+  args: [...SERVICE_NODE_FLAGS, join(repoRoot, 'gateway', 'src', 'main.ts')],
   env: { ...baseEnv, ...subgraphUrls, PORT: String(gatewayPort), CORS_ORIGINS: consoleOrigins.join(',') },
 });
 const graphUrl = `http://localhost:${gatewayPort}/graphql`;

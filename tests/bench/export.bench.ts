@@ -277,7 +277,7 @@ async function checkStoredXlsx(url: string, fileId: string, expected: Sums): Pro
  */
 export async function benchExport(): Promise<BenchResult> {
   const log = (line: string) => console.error(`[bench] ${line}`);
-  const { ensurePostgres, migrateAll, repoRoot, SUBGRAPH_NODE_FLAGS, withDatabase } =
+  const { ensurePostgres, migrateAll, repoRoot, SERVICE_NODE_FLAGS, withDatabase } =
     await import('@ansinh/infra');
   const postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log });
   const name = `bench_export_${randomBytes(3).toString('hex')}`;
@@ -299,9 +299,9 @@ export async function benchExport(): Promise<BenchResult> {
     const raw = runs['raw-xlsx']!;
     const csv = runs.csv!;
     // The export as the product runs it: in a process with the subgraphs' node flags (`npm start`).
-    const capped = await exportInChildProcess('xlsx', url, [...SUBGRAPH_NODE_FLAGS]);
+    const capped = await exportInChildProcess('xlsx', url, [...SERVICE_NODE_FLAGS]);
     log(
-      `xlsx with ${SUBGRAPH_NODE_FLAGS.join(' ')}: ${capped.seconds.toFixed(1)} s, peak RSS ${capped.peakRssMb} MB`,
+      `xlsx with ${SERVICE_NODE_FLAGS.join(' ')}: ${capped.seconds.toFixed(1)} s, peak RSS ${capped.peakRssMb} MB`,
     );
     const sums: Sums = { rows: 0, amount: 0, arrears: 0 };
     for await (const row of paymentLines(ROWS, haTinhCommunes(), sums)) void row;
@@ -334,7 +334,7 @@ export async function benchExport(): Promise<BenchResult> {
       table: [
         ['rows in the report', capped.rows, 'rows'],
         [
-          `XLSX export into the file store (node ${SUBGRAPH_NODE_FLAGS.join(' ')}, as subgraphs run)`,
+          `XLSX export into the file store (node ${SERVICE_NODE_FLAGS.join(' ')}, as subgraphs run)`,
           round(capped.seconds),
           's',
         ],
@@ -360,7 +360,7 @@ export async function benchExport(): Promise<BenchResult> {
         `${ROWS.toLocaleString('en')} generated payment lines (seed ${SEED}) over the ${haTinhCommunes().length} communes of today's Hà Tĩnh, 10 columns (commune code and name, a name with diacritics, a CCCD, the category, the month, amount and arrears in VND, status, day paid), from an async generator as a cursor hands them over.`,
         "Each export runs in a process of its own that loads only the file store and the writers (not a subgraph): `writeReport` into a PassThrough read by `createFileStore(...).put` (reporting's store, content in PostgreSQL as 1 MiB chunks); peak RSS is the process's maxRSS (`process.resourceUsage()`), RSS was also sampled every 100 ms.",
         'The XLSX: title merged over the columns, subtitle, frozen and filtered header, VND as numbers shown #,##0, days as dates, months m/yyyy, text neutralised against formulas, the totals row. It is read back from the store after the run (exceljs streaming reader) and its row count and totals checked against the generated lines.',
-        `Most of the peak is not the rows: the process with the file store loaded (pg, the AWS SDK) starts at ${xlsx.startRssMb} MB, and during any long, allocation-heavy run V8 grows its young generation up to its default maximum on this machine (new space 128 MiB); the rows in flight are a few MB (at most 1 MiB of XML waits for the compressor). The subgraphs therefore run with \`node ${SUBGRAPH_NODE_FLAGS.join(' ')}\` (infra/src/subgraphs.ts), which the measured export uses; the raw exceljs baseline, which never waits for the compressor, shows what the wait saves.`,
+        `Most of the peak is not the rows: the process with the file store loaded (pg, the AWS SDK) starts at ${xlsx.startRssMb} MB, and during any long, allocation-heavy run V8 grows its young generation up to its default maximum on this machine (new space 128 MiB); the rows in flight are a few MB (at most 1 MiB of XML waits for the compressor). The subgraphs therefore run with \`node ${SERVICE_NODE_FLAGS.join(' ')}\` (infra/src/subgraphs.ts, with the gateway), which the measured export uses; the raw exceljs baseline, which never waits for the compressor, shows what the wait saves.`,
         "Baseline: the same rows through exceljs's streaming WorkbookWriter as plain values (no styles, title, totals or neutralisation) into the same store.",
       ],
     };

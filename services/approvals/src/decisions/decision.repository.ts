@@ -1,4 +1,4 @@
-import { arrayLiteral, badInput } from '@ansinh/common';
+import { arrayLiteral, badInput, preparedRows, preparedStatement } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Entitlement } from '../entitlements/entitlement.entity.ts';
@@ -248,6 +248,16 @@ export type Terms = {
 };
 export type TermsKey = { entitlementId: string; month: string };
 
+const TERMS_IN_MONTH = preparedStatement<{
+  id: string;
+  coefficient: number | null;
+  level: string | null;
+  amount: string | null;
+}>(
+  `select entitlement_id as id, coefficient_hundredths as coefficient, standard_level as level, amount
+     from approvals.entitlements_terms($1::uuid[], $2)`,
+);
+
 /** The terms of entitlements in months, batched per request: one statement per month asked for. */
 export function createTermsLoader(em: EntityManager) {
   return new DataLoader<TermsKey, Terms | undefined, string>(
@@ -256,13 +266,7 @@ export function createTermsLoader(em: EntityManager) {
       for (const key of keys) byMonth.set(key.month, [...(byMonth.get(key.month) ?? []), key.entitlementId]);
       const found = new Map<string, Terms>();
       for (const [month, ids] of byMonth) {
-        const rows = await em.execute<
-          { id: string; coefficient: number | null; level: string | null; amount: string | null }[]
-        >(
-          `select entitlement_id as id, coefficient_hundredths as coefficient, standard_level as level, amount
-             from approvals.entitlements_terms(?::uuid[], ?)`,
-          [arrayLiteral(ids), month],
-        );
+        const rows = await preparedRows(em, TERMS_IN_MONTH, [ids, month]);
         for (const row of rows) {
           found.set(`${row.id}|${month}`, {
             coefficientHundredths: row.coefficient,

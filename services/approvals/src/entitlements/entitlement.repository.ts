@@ -1,4 +1,10 @@
-import { arrayLiteral, badInput, personInScopeSql, UNIT_IDS_UNDER } from '@ansinh/common';
+import {
+  arrayLiteral,
+  badInput,
+  rowsOfPersonsLoader,
+  rowsOfPersonsStatement,
+  UNIT_IDS_UNDER,
+} from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Entitlement } from './entitlement.entity.ts';
@@ -12,16 +18,13 @@ const PAID_UNDER = `unit_id in (${UNIT_IDS_UNDER})`;
  * the pre-reform entitlements of the people it took over).
  */
 export function createEntitlementsByPersonLoader(em: EntityManager, readPaths: () => readonly string[]) {
-  return new DataLoader<string, Entitlement[]>(async (personIds) => {
-    const rows = await em
-      .createQueryBuilder(Entitlement, 'e')
-      .where({ personId: { $in: [...personIds] } })
-      .andWhere(`(${PAID_UNDER} or ${personInScopeSql('e.person_id')})`, [arrayLiteral(readPaths())])
-      .orderBy({ startMonth: 'asc', id: 'asc' })
-      .getResultList();
-    return personIds.map((id) => rows.filter((row) => row.personId === id));
-  });
+  return rowsOfPersonsLoader(em, Entitlement, ENTITLEMENTS_OF_PERSONS, readPaths);
 }
+
+const ENTITLEMENTS_OF_PERSONS = rowsOfPersonsStatement(
+  'approvals.entitlements',
+  'r.start_month asc, r.id asc',
+);
 
 /** The province code of a unit path: the code of its root (labels of later eras carry `_yyyymmdd`). */
 export function provinceCodeOf(path: string): string {

@@ -1,8 +1,10 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { databasePasswordOf, databasePasswordVariable, roleLoginUrl } from '../config/env.ts';
 import { subgraphRole } from '../scope/row-level-security.ts';
+import { prepareDeclaredStatements } from './prepared-statement.ts';
 import { releaseDeadClients } from './release-dead-clients.ts';
 
 export const SUBGRAPH_SCHEMAS = ['registry', 'approvals', 'payments', 'reporting'] as const;
@@ -32,7 +34,13 @@ export function subgraphOrmConfig(options: SubgraphOrmOptions): Options {
     timezone: '+07:00',
     pool: { min: 0, max: options.poolMax ?? 10 },
     // A database that does not answer is an error after 10 s, not a request that waits forever.
-    driverOptions: { connectionTimeoutMillis: 10_000, onPoolCreated: releaseDeadClients },
+    driverOptions: {
+      connectionTimeoutMillis: 10_000,
+      onPoolCreated: (pool: pg.Pool) => {
+        releaseDeadClients(pool);
+        prepareDeclaredStatements(pool);
+      },
+    },
     migrations: {
       path: options.migrationsPath,
       tableName: 'mikro_orm_migrations',

@@ -59,6 +59,21 @@ export function requestTransactionPlugin<
         async didResolveOperation({ operation, contextValue }) {
           if (operation?.operation !== 'query') return;
           const em = contextValue.em;
+          const { role, ...session } = em.getSessionContext() ?? {};
+          em.clearSessionContext(); // setSessionContext merges: it would keep the role
+          em.setSessionContext({
+            ...session,
+            variables: {
+              ...session.variables,
+              // The role with the settings, in the same statement (`set_config('role', …)` is `set
+              // local role`): one round trip less per request.
+              ...(role ? { role } : {}),
+              // The query's parameterised statements are prepared ones (preparedRows): PostgreSQL's
+              // default would go on planning them per call, not knowing that planning the row-level
+              // security policies costs more than a generic plan ever loses.
+              plan_cache_mode: 'force_generic_plan',
+            },
+          });
           beginning = em.begin().then(() => {
             IN_REQUEST_TRANSACTION.add(em);
             return em;

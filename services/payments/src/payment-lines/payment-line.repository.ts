@@ -1,6 +1,11 @@
-import { arrayLiteral, badInput, personInScopeSql, UNIT_IDS_UNDER } from '@ansinh/common';
+import {
+  arrayLiteral,
+  badInput,
+  rowsOfPersonsLoader,
+  rowsOfPersonsStatement,
+  UNIT_IDS_UNDER,
+} from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import DataLoader from 'dataloader';
 import { PaymentLine } from './payment-line.entity.ts';
 
 /** Paid by a unit under one of the paths given (one ltree[] parameter). */
@@ -12,16 +17,10 @@ const PAID_UNDER = `unit_id in (${UNIT_IDS_UNDER})`;
  * commune reads the pre-reform lines of the people it took over).
  */
 export function createPaymentsByPersonLoader(em: EntityManager, readPaths: () => readonly string[]) {
-  return new DataLoader<string, PaymentLine[]>(async (personIds) => {
-    const rows = await em
-      .createQueryBuilder(PaymentLine, 'l')
-      .where({ personId: { $in: [...personIds] } })
-      .andWhere(`(${PAID_UNDER} or ${personInScopeSql('l.person_id')})`, [arrayLiteral(readPaths())])
-      .orderBy({ month: 'desc', id: 'asc' })
-      .getResultList();
-    return personIds.map((id) => rows.filter((row) => row.personId === id));
-  });
+  return rowsOfPersonsLoader(em, PaymentLine, PAYMENTS_OF_PERSONS, readPaths);
 }
+
+const PAYMENTS_OF_PERSONS = rowsOfPersonsStatement('payments.payment_lines', 'r.month desc, r.id asc');
 
 /** The most lines one payment list answers; a larger unit must be asked commune by commune. */
 export const MAX_LINES_PER_LIST = 20_000;

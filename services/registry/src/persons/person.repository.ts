@@ -1,4 +1,4 @@
-import { arrayLiteral, UNIT_IDS_UNDER } from '@ansinh/common';
+import { arrayLiteral, preparedRows, preparedStatement, UNIT_IDS_UNDER } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Person } from './person.entity.ts';
@@ -7,9 +7,14 @@ import { nameWordsQuery, type PersonSearch } from './person-search.ts';
 /** Persons of the units under any of the paths (one ltree[] parameter). */
 const SUBTREE = `residence_unit_id in (${UNIT_IDS_UNDER})`;
 
+const PERSONS_BY_ID = preparedStatement<Record<string, unknown>>(
+  'select p.* from registry.persons p where p.id = any($1::uuid[])',
+);
+
 export function createPersonByIdLoader(em: EntityManager) {
   return new DataLoader<string, Person | null>(async (ids) => {
-    const persons = await em.find(Person, { id: { $in: [...ids] } });
+    const rows = await preparedRows(em, PERSONS_BY_ID, [ids]);
+    const persons = rows.map((row) => em.map(Person, row));
     const byId = new Map(persons.map((person) => [person.id, person]));
     return ids.map((id) => byId.get(id) ?? null);
   });
