@@ -42,7 +42,12 @@ export { arrayLiteral } from './db/array-literal.ts';
 export { inRequestTransaction } from './db/request-transaction.ts';
 export { copyRows, copyValue, type CopyValue } from './db/copy-rows.ts';
 export { releaseDeadClients } from './db/release-dead-clients.ts';
-export { preparedRows, preparedStatement, type PreparedStatement } from './db/prepared-statement.ts';
+export {
+  entitiesOf,
+  preparedRows,
+  preparedStatement,
+  type PreparedStatement,
+} from './db/prepared-statement.ts';
 export { rowsOfPersonsLoader, rowsOfPersonsStatement } from './db/rows-of-persons.ts';
 export {
   AppError,

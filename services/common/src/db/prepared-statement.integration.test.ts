@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { EntitySchema, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
-import { prepareDeclaredStatements, preparedRows, preparedStatement } from './prepared-statement.ts';
+import {
+  entitiesOf,
+  prepareDeclaredStatements,
+  preparedRows,
+  preparedStatement,
+} from './prepared-statement.ts';
 
 let database: TestDatabase;
 let orm: MikroORM;
@@ -16,16 +21,32 @@ const PREPARED = preparedStatement<PreparedRow>(
   'select name, statement, generic_plans, custom_plans from pg_prepared_statements where name = any($1::text[])',
 );
 
+type Note = { id: string; text: string };
+const Note = new EntitySchema<Note>({
+  name: 'Note',
+  tableName: 'notes',
+  properties: { id: { type: 'uuid', primary: true }, text: { type: 'string' } },
+});
+const NOTES = preparedStatement<Record<string, unknown>>(
+  'select * from notes where id = any($1::uuid[]) order by id',
+);
+const FIRST = '00000000-0000-4000-8000-000000000001';
+const SECOND = '00000000-0000-4000-8000-000000000002';
+
 beforeAll(async () => {
   database = await createTestDatabase();
   orm = await MikroORM.init({
     clientUrl: database.url,
-    entities: [],
+    entities: [Note],
     discovery: { warnWhenNoEntities: false },
     // One connection: every statement of the tests meets the statements prepared before it.
     pool: { min: 0, max: 1 },
     driverOptions: { onPoolCreated: (pool: pg.Pool) => prepareDeclaredStatements(pool) },
   });
+  await orm.em.getConnection().execute(
+    `create table notes (id uuid primary key, text text not null);
+     insert into notes values ('${FIRST}', 'một'), ('${SECOND}', 'hai')`,
+  );
 });
 
 afterAll(async () => {
@@ -87,5 +108,16 @@ describe('preparedRows', () => {
       [],
     );
     expect(names.map((row) => row.statement).filter((text) => /undeclared/.test(text))).toEqual([]);
+  });
+
+  it('makes entities of the rows as em.find does: one the request holds keeps its unflushed change', async () => {
+    const em = orm.em.fork() as EntityManager;
+    const [held] = entitiesOf(em, Note, await preparedRows(em, NOTES, [[FIRST]]));
+    expect(held).toMatchObject({ id: FIRST, text: 'một' });
+    held!.text = 'đã sửa';
+    const again = entitiesOf(em, Note, await preparedRows(em, NOTES, [[FIRST, SECOND]]));
+    expect(again[0]).toBe(held);
+    expect(again.map((note) => note.text)).toEqual(['đã sửa', 'hai']);
+    expect(em.getUnitOfWork().getById<Note>(Note, SECOND)).toBe(again[1]);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { wrap, type EntityDictionary, type EntityName } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type pg from 'pg';
@@ -60,4 +61,20 @@ export async function preparedRows<Row>(
   const transaction = em.getTransactionContext<Kysely<unknown>>();
   if (transaction) return run(transaction);
   return em.transactional((inner) => run(inner.getTransactionContext<Kysely<unknown>>()!));
+}
+
+/**
+ * The entities of rows (with an `id` key), as `em.find` gives them: an entity the request already
+ * holds is kept as it is, with any change not yet flushed, where `em.map` would overwrite it with the row.
+ */
+export function entitiesOf<T extends object>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  rows: readonly Record<string, unknown>[],
+): T[] {
+  const unitOfWork = em.getUnitOfWork();
+  return rows.map((row) => {
+    const held = unitOfWork.getById<T>(entity, row['id'] as never);
+    return held && wrap(held).isInitialized() ? held : em.map(entity, row as EntityDictionary<T>);
+  });
 }

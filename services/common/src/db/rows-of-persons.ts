@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EntityDictionary, EntityName } from '@mikro-orm/core';
+import type { EntityName } from '@mikro-orm/core';
 import DataLoader from 'dataloader';
 import { personInScopeSql } from '../scope/row-level-security.ts';
-import { preparedRows, preparedStatement, type PreparedStatement } from './prepared-statement.ts';
+import { entitiesOf, preparedRows, preparedStatement, type PreparedStatement } from './prepared-statement.ts';
 
 /**
  * The rows of `table` (with `person_id` and `unit_id`) of the persons given ($1) that the caller reads:
@@ -32,7 +32,7 @@ export function rowsOfPersonsLoader<T extends { personId: string }>(
 ): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(async (personIds) => {
     const rows = await preparedRows(em, statement, [personIds, readPaths()]);
-    const entities = rows.map((row) => em.map(entity, row as EntityDictionary<T>));
+    const entities = entitiesOf(em, entity, rows);
     return personIds.map((id) => entities.filter((each) => each.personId === id));
   });
 }

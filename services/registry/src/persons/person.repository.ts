@@ -1,4 +1,4 @@
-import { arrayLiteral, preparedRows, preparedStatement, UNIT_IDS_UNDER } from '@ansinh/common';
+import { arrayLiteral, entitiesOf, preparedRows, preparedStatement, UNIT_IDS_UNDER } from '@ansinh/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Person } from './person.entity.ts';
@@ -13,8 +13,7 @@ const PERSONS_BY_ID = preparedStatement<Record<string, unknown>>(
 
 export function createPersonByIdLoader(em: EntityManager) {
   return new DataLoader<string, Person | null>(async (ids) => {
-    const rows = await preparedRows(em, PERSONS_BY_ID, [ids]);
-    const persons = rows.map((row) => em.map(Person, row));
+    const persons = entitiesOf(em, Person, await preparedRows(em, PERSONS_BY_ID, [ids]));
     const byId = new Map(persons.map((person) => [person.id, person]));
     return ids.map((id) => byId.get(id) ?? null);
   });
