@@ -7,8 +7,8 @@ import type pg from 'pg';
 /**
  * A statement PostgreSQL prepares once per connection and then runs on its kept plan. The ORM writes
  * each statement's values into its text, so PostgreSQL plans it again every time; under row-level
- * security that planning (the policies' subqueries over units and persons) costs 1.5–3 ms, ten times
- * the lookup itself. The request path's hot lookups are declared with this instead.
+ * security that planning (the policies' subqueries over units and persons) costs 1.5–5 ms, several
+ * times the lookup itself. The request path's hot lookups are declared with this instead.
  */
 export type PreparedStatement<Row> = {
   readonly name: string;
@@ -29,8 +29,9 @@ export function preparedStatement<Row>(text: string): PreparedStatement<Row> {
 
 /**
  * Names the declared statements on every connection of `pool`: pg then parses each once per
- * connection and binds it afterwards, and PostgreSQL keeps its plan (a generic plan once it has seen
- * that one serves as well). Other statements go as they came.
+ * connection and binds it afterwards. PostgreSQL keeps the generic plan only where it is asked to
+ * (the request transaction sets `plan_cache_mode`); left to choose, it kept planning per call. Other
+ * statements go as they came.
  */
 export function prepareDeclaredStatements(pool: pg.Pool): void {
   pool.on('connect', (client) => {
@@ -44,8 +45,8 @@ export function prepareDeclaredStatements(pool: pg.Pool): void {
 
 /**
  * Runs a declared statement in the entity manager's transaction (the request's, with its role and
- * scope), or in one of its own when there is none; rows as PostgreSQL returns them (`em.map` makes
- * entities of them).
+ * scope), or in one of its own when there is none; rows as PostgreSQL returns them (`entitiesOf`
+ * makes entities of them).
  */
 export async function preparedRows<Row>(
   em: EntityManager,
