@@ -43,6 +43,16 @@ const persons = async (marker: string) =>
     )[0]!.count,
   );
 
+/** Whether the job's advisory lock, held by a run for its whole transaction, can be taken. */
+const lockFree = async (id: string) =>
+  (
+    await sqlRows(
+      database.url,
+      `select pg_try_advisory_xact_lock(hashtextextended('ansinh.job:' || $1::text, 0)) as free`,
+      [id],
+    )
+  )[0]!.free === true;
+
 /** Reads the job as its owner until `until` holds, keeping every state seen. */
 async function follow(
   id: string,
@@ -211,7 +221,11 @@ describe('a cancel after the handler returned, before the commit', () => {
     expect(await stored()).toBe(1);
     expect(await jobs.cancel(queued.id, thanhSen)).toMatchObject({ state: 'cancelled' });
     lateCancelGates.get(fileName)!();
-    for (let attempt = 0; attempt < 100 && (await stored()) > 0; attempt += 1) await sleep(100);
+    // The run holds the job's lock until it has rolled back, what it wrote outside its transaction too.
+    for (let attempt = 0; !(await lockFree(queued.id)); attempt += 1) {
+      if (attempt > 300) throw new Error('the cancelled job is still running');
+      await sleep(100);
+    }
     expect(await stored()).toBe(0);
     expect(await jobs.find(queued.id, thanhSen)).toMatchObject({ state: 'cancelled', result: null });
   });

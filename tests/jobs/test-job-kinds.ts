@@ -51,7 +51,7 @@ export const lateCancelGates = new Map<string, () => void>();
 /**
  * Stores a file outside its transaction (as the import stores its report), registers its removal for
  * a rollback, then waits for the test to open its gate before it returns: a cancel meanwhile arrives
- * after the handler's work, before the job commits.
+ * after the handler's work, before the job commits. The removal takes a while, as a bucket's can.
  */
 export const lateCancelJob = defineJobKind<{ fileName: string }, { fileId: string }>({
   kind: 'test-late-cancel',
@@ -61,7 +61,10 @@ export const lateCancelJob = defineJobKind<{ fileName: string }, { fileId: strin
       contentType: 'text/plain',
       owner: { subject: owner.subject, unitCode: owner.unitCode, unitPath: owner.unitPath },
     });
-    onRollback(() => files.remove(stored.id, owner.unitPath));
+    onRollback(async () => {
+      await sleep(500);
+      await files.remove(stored.id, owner.unitPath);
+    });
     await new Promise<void>((resolve) => lateCancelGates.set(payload.fileName, resolve));
     return { fileId: stored.id };
   },

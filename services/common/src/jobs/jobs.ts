@@ -219,6 +219,13 @@ export function createJobs(options: JobsOptions): Jobs {
     const poll = setInterval(() => writer.push(undefined), progressIntervalMs);
     poll.unref();
     const rollbacks: (() => Promise<unknown>)[] = [];
+    const undoRun = async () => {
+      for (let undo = rollbacks.pop(); undo; undo = rollbacks.pop()) {
+        await undo().catch((undoError: unknown) =>
+          jobLog.warn({ err: undoError }, 'job rollback step failed'),
+        );
+      }
+    };
     try {
       const result = await inScopedTransaction(
         pool,
@@ -232,28 +239,35 @@ export function createJobs(options: JobsOptions): Jobs {
           const claimed = await inScopedTransaction(pool, session, (claim) => claimJob(claim, id));
           if (!claimed) return { skipped: true as const };
           jobLog.info({ attempt: claimed.attempts }, 'job started');
-          const value = await kind.run({
-            id,
-            kind: kind.kind,
-            attempt: claimed.attempts,
-            payload: claimed.payload,
-            owner,
-            client,
-            session: session as { role: string; variables: Record<string, string> },
-            files: options.files,
-            progress: (update: JobProgressUpdate) => {
-              latest = track(update);
-              changed = true;
-              writer.push(undefined);
-            },
-            signal: abort.signal,
-            logger: jobLog,
-            onRollback: (undo) => rollbacks.push(undo),
-          });
-          abort.signal.throwIfAborted();
-          clearInterval(poll);
-          await writer.stop();
-          if (!(await finishJob(client, id, value, latest))) throw new JobCancelledError();
+          try {
+            const value = await kind.run({
+              id,
+              kind: kind.kind,
+              attempt: claimed.attempts,
+              payload: claimed.payload,
+              owner,
+              client,
+              session: session as { role: string; variables: Record<string, string> },
+              files: options.files,
+              progress: (update: JobProgressUpdate) => {
+                latest = track(update);
+                changed = true;
+                writer.push(undefined);
+              },
+              signal: abort.signal,
+              logger: jobLog,
+              onRollback: (undo) => rollbacks.push(undo),
+            });
+            abort.signal.throwIfAborted();
+            clearInterval(poll);
+            await writer.stop();
+            if (!(await finishJob(client, id, value, latest))) throw new JobCancelledError();
+          } catch (error) {
+            // Undone while this transaction still holds the job's lock: once the lock is free, nothing
+            // of the run is left, for the next run of the job and for whoever waits on the lock.
+            await undoRun();
+            throw error;
+          }
           return { skipped: false as const };
         },
         { signal: abort.signal },
@@ -263,12 +277,9 @@ export function createJobs(options: JobsOptions): Jobs {
       return { state: 'done' };
     } catch (error) {
       // The transaction rolled back (cancelled, refused, failed, or its worker stopped): what the run
-      // wrote outside it goes too, even once the handler had returned.
-      for (const undo of rollbacks.reverse()) {
-        await undo().catch((undoError: unknown) =>
-          jobLog.warn({ err: undoError }, 'job rollback step failed'),
-        );
-      }
+      // wrote outside it goes too, even once the handler had returned. Its commit failing is the one
+      // case not undone inside it.
+      await undoRun();
       const reason = abort.signal.reason as unknown;
       if (error instanceof JobCancelledError || reason instanceof JobCancelledError) {
         jobLog.info('job cancelled, its work rolled back');
