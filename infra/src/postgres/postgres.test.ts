@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { pidAlive } from '../process/pid-alive.ts';
 import { repoRoot } from '../repo-root.ts';
 import { ensurePostgres, SHARED_DATA_ROOT } from './postgres.ts';
 
@@ -80,6 +82,31 @@ describe('embedded PostgreSQL', () => {
     },
     180_000,
   );
+});
+
+describe('stopping the embedded PostgreSQL', () => {
+  it('returns at once when the server has already shut down (a Ctrl-C reaches the whole process group)', async () => {
+    const checkout = await mkdtemp(join(tmpdir(), 'ansinh-checkout-'));
+    await chmod(checkout, 0o755);
+    const postgres = await ensurePostgres({ repoRoot: checkout, port: await freePort() });
+    try {
+      const { data_directory: dataDirectory } = await ask(postgres.url, 'show data_directory');
+      const postmaster = Number(
+        (await readFile(join(dataDirectory, 'postmaster.pid'), 'utf8')).split('\n')[0],
+      );
+      process.kill(postmaster, 'SIGINT');
+      for (let attempt = 0; pidAlive(postmaster); attempt += 1) {
+        if (attempt > 300) throw new Error('PostgreSQL did not shut down on SIGINT');
+        await sleep(100);
+      }
+      const started = Date.now();
+      await postgres.stop();
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await postgres.stop();
+      await rm(checkout, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('no file or folder is made world-writable', () => {

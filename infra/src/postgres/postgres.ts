@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -299,7 +299,13 @@ export async function ensurePostgres(options: {
         await server.initialise();
       }
       await server.start();
-      stop = () => server.stop();
+      stop = async () => {
+        // A Ctrl-C in a terminal reaches the whole process group: PostgreSQL may have shut down already,
+        // and the package's stop() would then wait for an exit that has happened.
+        const child = (server as unknown as { process?: ChildProcess }).process;
+        if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+        await server.stop();
+      };
     }
   } catch (error) {
     if (error instanceof EmbeddedPostgresError) throw error;
