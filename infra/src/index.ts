@@ -35,12 +35,9 @@ export {
   type RunningPostgres,
 } from './postgres/postgres.ts';
 export { createSupervisor, onStopSignals, withTimeout, type Supervisor } from './process/supervisor.ts';
-export {
-  grantRoleLogins,
-  roleLoginsFromEnv,
-  scramVerifier,
-  type RoleLogins,
-} from './postgres/role-logins.ts';
+export { grantRoleLogins, scramVerifier } from './postgres/role-logins.ts';
+export { roleLoginsFromEnv, type RoleLogins } from './postgres/role-passwords.ts';
 export { pidAlive } from './process/pid-alive.ts';
 export { repoRoot } from './repo-root.ts';
-export { SERVICE_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';
+export { SUBGRAPHS } from './subgraphs.ts';
+export { SERVICE_NODE_FLAGS, SUBGRAPH_SERVICES } from './subgraph-services.ts';

@@ -1,5 +1,6 @@
 import { grantJobRunner, migrateJobs, migrateSubgraph } from '@ansinh/common';
-import { grantRoleLogins, roleLoginsFromEnv, type RoleLogins } from './postgres/role-logins.ts';
+import { grantRoleLogins } from './postgres/role-logins.ts';
+import type { RoleLogins } from './postgres/role-passwords.ts';
 import { SUBGRAPHS } from './subgraphs.ts';
 
 /**
@@ -36,21 +37,4 @@ export async function migrateAll(
     SUBGRAPHS.map((subgraph) => subgraph.schema),
     logins,
   );
-}
-
-/**
- * For the command-line tools: the roles' passwords from the environment, for every subgraph; a missing
- * or bad one ends the process with the problem, before any database is touched.
- */
-export function roleLoginsOrExit(command: string, env: NodeJS.ProcessEnv): RoleLogins {
-  try {
-    return roleLoginsFromEnv(
-      command,
-      SUBGRAPHS.map((subgraph) => subgraph.schema),
-      env,
-    );
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(1);
-  }
 }

@@ -3,17 +3,19 @@
 // national lists) and the demo data are loaded once (Hà Tĩnh's persons with pre-reform records,
 // carried across the 1 July 2025 reform by the reform tool), then the four subgraphs and the gateway start as child processes, restarted if they die.
 // Ctrl-C stops all of it; a second Ctrl-C does not wait.
+// The launcher loads none of the subgraphs' code: migrating and seeding run in a child (seed.ts) that ends.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
-import { databasePasswordVariable, roleLoginUrl } from '@ansinh/common';
+import { databasePasswordVariable, roleLoginUrl } from '@ansinh/common/config';
 import { DEMO_PASSWORD, DEMO_USERS, syncClientId, syncClientSecret } from './keycloak/demo-users.ts';
 import { ensureKeycloak, type RunningKeycloak } from './keycloak/keycloak.ts';
-import { migrateAll, roleLoginsOrExit } from './migrate.ts';
+import { roleLoginsOrExit } from './postgres/role-passwords.ts';
 import { ensurePostgres, type RunningPostgres } from './postgres/postgres.ts';
 import { createSupervisor, onStopSignals, withTimeout } from './process/supervisor.ts';
 import { repoRoot } from './repo-root.ts';
-import { seedDemoData } from './demo/demo-data.ts';
-import { DEMO_REFORM_DATE, DEMO_SPLIT_COMMUNE } from './demo/demo-units.ts';
-import { SERVICE_NODE_FLAGS, SUBGRAPHS } from './subgraphs.ts';
+import { DEMO_REFORM_DATE } from './demo/demo-units.ts';
+import { SERVICE_NODE_FLAGS, SUBGRAPH_SERVICES } from './subgraph-services.ts';
 
 const startedAt = Date.now();
 const log = (line: string) => console.log(`[ansinh] ${line}`);
@@ -34,11 +36,13 @@ const supervisor = createSupervisor({
 let keycloakStarting: Promise<RunningKeycloak> | undefined;
 let keycloak: RunningKeycloak | undefined;
 let postgres: RunningPostgres | undefined;
+let seeding: ChildProcess | undefined;
 let stopping: Promise<void> | undefined;
 /** Stops the services, then Keycloak, then PostgreSQL (what this launcher started), and exits. */
 function stopAll(code: number): Promise<void> {
   stopping ??= (async () => {
     log('stopping…');
+    seeding?.kill('SIGTERM');
     await supervisor.stop();
     const keycloakStopped = await withTimeout(
       (keycloakStarting ?? Promise.resolve(undefined)).then(
@@ -69,33 +73,33 @@ try {
   keycloakStarting.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
   postgres = await ensurePostgres({ databaseUrl: process.env.DATABASE_URL, repoRoot, log });
   signals.reclaim();
-  await migrateAll(postgres.url, log, logins);
-  const seeded = await seedDemoData(postgres.url);
-  if (seeded.units) log(`administrative units loaded from the national lists: ${seeded.units}`);
-  log(
-    seeded.persons
-      ? `demo data loaded: ${seeded.persons} persons, ${seeded.entitlements} entitlements, ${seeded.decisions} decisions, ${seeded.applications} applications, ${seeded.paymentLists} payment lists with ${seeded.paymentLines} lines; ` +
-          `carried across the ${DEMO_REFORM_DATE} reform: ${seeded.carried} persons, ${seeded.inReview} of the split ${DEMO_SPLIT_COMMUNE} in the review queue`
-      : 'demo data already present',
-  );
+  seeding = spawn(process.execPath, [join(repoRoot, 'infra', 'src', 'seed.ts')], {
+    env: { ...process.env, DATABASE_URL: postgres.url },
+    stdio: 'inherit',
+  });
+  const [code, signal] = (await once(seeding, 'exit')) as [number | null, NodeJS.Signals | null];
+  seeding = undefined;
+  if (code !== 0)
+    throw new Error(`migrating and loading the demo data failed (${signal ?? `exit code ${code}`})`);
   keycloak = await keycloakStarting;
   signals.reclaim();
 } catch (error) {
-  log(`could not start: ${(error as Error).message}`);
+  // A Ctrl-C while seeding ends the child too: that is a stop, not a failure to report.
+  if (!stopping) log(`could not start: ${(error as Error).message}`);
   await stopAll(1);
 }
 
 // Each child gets only what it needs: a subgraph its own role's login (never the owner's), the gateway no database at all.
 const baseEnv: NodeJS.ProcessEnv = { ...process.env, KEYCLOAK_URL: keycloak!.url };
 delete baseEnv.DATABASE_URL;
-for (const subgraph of SUBGRAPHS) delete baseEnv[databasePasswordVariable(subgraph.schema)];
+for (const subgraph of SUBGRAPH_SERVICES) delete baseEnv[databasePasswordVariable(subgraph.schema)];
 const subgraphUrls: Record<string, string> = Object.fromEntries(
-  SUBGRAPHS.map((subgraph) => [
+  SUBGRAPH_SERVICES.map((subgraph) => [
     `${subgraph.name.toUpperCase()}_URL`,
     `http://127.0.0.1:${subgraph.defaultPort}/graphql`,
   ]),
 );
-for (const subgraph of SUBGRAPHS) {
+for (const subgraph of SUBGRAPH_SERVICES) {
   supervisor.start({
     name: subgraph.name,
     command: process.execPath,

@@ -1,30 +1,7 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import { baseEnvSchema, databasePasswordOf, parseEnv, subgraphRole } from '@ansinh/common';
+import { subgraphRole } from '@ansinh/common';
+import type { RoleLogins } from './role-passwords.ts';
 import pg from 'pg';
-
-/** Password of each subgraph's database role, by schema (`registry` → password of `ansinh_registry`). */
-export type RoleLogins = Readonly<Record<string, string>>;
-
-const loginsEnvSchema = baseEnvSchema.pick({
-  NODE_ENV: true,
-  REGISTRY_DATABASE_PASSWORD: true,
-  APPROVALS_DATABASE_PASSWORD: true,
-  PAYMENTS_DATABASE_PASSWORD: true,
-  REPORTING_DATABASE_PASSWORD: true,
-});
-
-/**
- * The role passwords `npm run migrate` and `npm start` give the subgraphs' roles, from
- * `<SCHEMA>_DATABASE_PASSWORD`: development defaults (each role's name), required in production.
- */
-export function roleLoginsFromEnv(
-  command: string,
-  schemas: readonly string[],
-  env: NodeJS.ProcessEnv,
-): RoleLogins {
-  const config = parseEnv(command, loginsEnvSchema, env);
-  return Object.fromEntries(schemas.map((schema) => [schema, databasePasswordOf(command, config, schema)]));
-}
 
 /**
  * A SCRAM-SHA-256 verifier of the password, as PostgreSQL stores it (RFC 5802, RFC 7677): `alter role`
