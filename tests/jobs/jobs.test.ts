@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, type TestDatabase } from '@ansinh/common/testing';
 import type { JobOwner, JobRecord, Jobs } from '@ansinh/common';
 import { seedDemoData } from '@ansinh/infra';
-import { sqlRows } from '../support/stack.ts';
+import { sqlRows, untilJobRunEnded } from '../support/stack.ts';
 import { lateCancelGates, lateCancelJob, slowWriteJob, stoppedWriteJob, testJobs } from './test-job-kinds.ts';
 
 let database: TestDatabase;
@@ -42,16 +42,6 @@ const persons = async (marker: string) =>
       ])
     )[0]!.count,
   );
-
-/** Whether the job's advisory lock, held by a run for its whole transaction, can be taken. */
-const lockFree = async (id: string) =>
-  (
-    await sqlRows(
-      database.url,
-      `select pg_try_advisory_xact_lock(hashtextextended('ansinh.job:' || $1::text, 0)) as free`,
-      [id],
-    )
-  )[0]!.free === true;
 
 /** Reads the job as its owner until `until` holds, keeping every state seen. */
 async function follow(
@@ -221,11 +211,7 @@ describe('a cancel after the handler returned, before the commit', () => {
     expect(await stored()).toBe(1);
     expect(await jobs.cancel(queued.id, thanhSen)).toMatchObject({ state: 'cancelled' });
     lateCancelGates.get(fileName)!();
-    // The run holds the job's lock until it has rolled back, what it wrote outside its transaction too.
-    for (let attempt = 0; !(await lockFree(queued.id)); attempt += 1) {
-      if (attempt > 300) throw new Error('the cancelled job is still running');
-      await sleep(100);
-    }
+    await untilJobRunEnded(database.url, queued.id);
     expect(await stored()).toBe(0);
     expect(await jobs.find(queued.id, thanhSen)).toMatchObject({ state: 'cancelled', result: null });
   });

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { graphql, graphqlUpload, sqlRows, startStack, tokenFor, type Stack } from '../support/stack.ts';
+import {
+  graphql,
+  graphqlUpload,
+  sqlRows,
+  startStack,
+  tokenFor,
+  untilJobRunEnded,
+  type Stack,
+} from '../support/stack.ts';
 
 let stack: Stack;
 
@@ -160,18 +168,7 @@ describe('the person import as a job, through the gateway', () => {
     expect(cancelled.data!.cancelJob).toMatchObject({ id: job.id, state: 'CANCELLED', personImport: null });
     expect(cancelled.data!.cancelJob.finishedAt).not.toBeNull();
 
-    // The run holds the job's advisory lock for its transaction: once it can be taken, the run has ended.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const [lock] = await sqlRows(
-        stack.database.url,
-        `select pg_try_advisory_xact_lock(hashtextextended('ansinh.job:' || $1::text, 0)) as free`,
-        [job.id],
-      );
-      if (lock!.free) break;
-      if (Date.now() > deadline) throw new Error('the cancelled import is still running');
-      await sleep(100);
-    }
+    await untilJobRunEnded(stack.database.url, job.id);
     expect(await persons('Hủy')).toBe(0);
     const reports = await sqlRows(
       stack.database.url,

@@ -131,6 +131,24 @@ export async function sqlRows(
 }
 
 /**
+ * Waits until a run of the job has ended: a run holds the job's advisory lock for its whole
+ * transaction, until it has rolled back what it wrote outside it too.
+ */
+export async function untilJobRunEnded(databaseUrl: string, jobId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const [lock] = await sqlRows(
+      databaseUrl,
+      `select pg_try_advisory_xact_lock(hashtextextended('ansinh.job:' || $1::text, 0)) as free`,
+      [jobId],
+    );
+    if (lock!.free) return;
+    if (Date.now() > deadline) throw new Error(`a run of job ${jobId} is still going after 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
  * SQL: the id of the unit with the GSO code in `parameter` (`$1`) in force today. Codes were reused by the
  * 1 July 2025 reform (18073 was Phường Nam Hà, is Phường Thành Sen), so a test names the version it means.
  */
